@@ -1,0 +1,272 @@
+# -*- coding: utf-8 -*-
+# Copyright: fusion.pos contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The one source of truth for fusion.pos names (conventions.md sections 2 and 3).
+
+Every role, module, filter and test derives names from here; nothing else spells a pattern.
+Each function validates its inputs and checks the derived name against the AWS (or SQL Server,
+RabbitMQ, DNS) limits of the thing it names, raising NamingError with a message that quotes the rule.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import hashlib
+import re
+
+ORG_ID_RULE = (
+    "an org ID is 1 to 40 characters, lower-case letters and digits only, "
+    "starting with a letter (^[a-z][a-z0-9]*$)"
+)
+ORG_ID_MAX = 40
+_ORG_ID_RE = re.compile(r"^[a-z][a-z0-9]*$")
+
+ENVIRONMENTS = ("production", "staging", "qa", "dev", "demo")
+PRODUCTION_ACCOUNT_ENVIRONMENTS = ("production", "staging")
+
+BUCKET_PREFIX = "fusion-rms-"
+PUBLIC_PREFIX = "pub/"
+ORG_TAG_KEY = "OrgId"
+IAM_USER_PREFIX = "rms_"
+DEFAULT_POS_DOMAIN = "fusionPOS.com"
+TENANT_RECIPE = "POS_Tenant"
+SECRET_ROOT = "fusion-pos"
+FALLBACK_CANDIDATES = 5
+
+RDS_INSTANCE_RULE = "an RDS instance is named db-POS-NN (two or more digits, e.g. db-POS-01)"
+BROKER_RULE = "an Amazon MQ broker is named mq-POS-NN (two or more digits, e.g. mq-POS-01)"
+POS_HOST_RULE = "a POS host is named POSNN (two or more digits, e.g. POS01)"
+SITE_ID_RULE = "a site ID is lower-case letters and digits, starting with a letter (e.g. store1)"
+_RDS_RE = re.compile(r"^db-POS-[0-9]{2,}$")
+_BROKER_RE = re.compile(r"^mq-POS-[0-9]{2,}$")
+_HOST_RE = re.compile(r"^POS[0-9]{2,}$")
+_SITE_RE = re.compile(r"^[a-z][a-z0-9]*$")
+_BUCKET_RE = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
+_IAM_USER_RE = re.compile(r"^[A-Za-z0-9+=,.@_-]{1,64}$")
+_DNS_LABEL_RE = re.compile(r"^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$")
+_SECRET_RE = re.compile(r"^[A-Za-z0-9/_+=.@-]{1,512}$")
+_PURPOSE_RE = re.compile(r"^[a-z][a-z0-9-]*$")
+_SQL_IDENTIFIER_MAX = 128
+_VHOST_MAX = 255
+
+
+class NamingError(ValueError):
+    """A name or an input to a name breaks a fusion.pos naming rule."""
+
+
+def _text(value, what):
+    if not isinstance(value, str):
+        raise NamingError("%s must be a string, got %s %r" % (what, type(value).__name__, value))
+    return value
+
+
+def validate_org_id(org):
+    """Return ``org`` when it follows the org-ID rule; raise NamingError quoting the rule otherwise."""
+    org = _text(org, "org ID")
+    if not _ORG_ID_RE.match(org) or len(org) > ORG_ID_MAX:
+        raise NamingError("invalid org ID %r: %s" % (org, ORG_ID_RULE))
+    return org
+
+
+def validate_environment(environment):
+    environment = _text(environment, "environment")
+    if environment not in ENVIRONMENTS:
+        raise NamingError(
+            "invalid environment %r: one of %s" % (environment, ", ".join(ENVIRONMENTS))
+        )
+    return environment
+
+
+def _check(name, pattern, what, limit_text):
+    if not pattern.match(name):
+        raise NamingError("derived %s %r breaks the AWS limit: %s" % (what, name, limit_text))
+    return name
+
+
+def bucket_name(org):
+    """``fusion-rms-<org>``, the convention name of the org's S3 bucket."""
+    return check_bucket_name(BUCKET_PREFIX + validate_org_id(org))
+
+
+def bucket_fallback_names(org):
+    """Deterministic fallback bucket names, tried in order when the convention name is taken.
+
+    ``fusion-rms-<org>-<8 hex digits of sha256("<org>:<n>")>``: the same org always gets the same
+    candidates, so a later run finds its bucket again without any state kept outside AWS.
+    """
+    base = bucket_name(org)
+    names = []
+    for index in range(FALLBACK_CANDIDATES):
+        digest = hashlib.sha256(("%s:%d" % (org, index)).encode("ascii")).hexdigest()[:8]
+        names.append(check_bucket_name("%s-%s" % (base, digest)))
+    return names
+
+
+def check_bucket_name(name):
+    name = _text(name, "bucket name")
+    _check(name, _BUCKET_RE, "S3 bucket name", "3 to 63 characters, lower-case letters, digits, '.' and '-'")
+    if ".." in name or re.match(r"^\d+\.\d+\.\d+\.\d+$", name):
+        raise NamingError("derived S3 bucket name %r breaks the AWS limit: no '..', not an IP address" % name)
+    return name
+
+
+def public_prefix():
+    return PUBLIC_PREFIX
+
+
+def iam_user_name(org):
+    return _check(IAM_USER_PREFIX + validate_org_id(org), _IAM_USER_RE, "IAM user name", "1 to 64 of A-Za-z0-9+=,.@_-")
+
+
+def iam_user_arn(org, account_id, partition="aws"):
+    account_id = validate_account_id(account_id)
+    return "arn:%s:iam::%s:user/%s" % (partition, account_id, iam_user_name(org))
+
+
+def validate_account_id(account_id):
+    account_id = str(account_id) if isinstance(account_id, int) else _text(account_id, "AWS account ID")
+    if not re.match(r"^[0-9]{12}$", account_id):
+        raise NamingError("invalid AWS account ID %r: exactly 12 digits" % account_id)
+    return account_id
+
+
+def org_tags(org, extra=None):
+    """The tags every per-org resource carries: ``OrgId=<org>`` plus any extra tags."""
+    tags = dict(extra or {})
+    tags[ORG_TAG_KEY] = validate_org_id(org)
+    return tags
+
+
+def _sql_identifier(name, what):
+    if len(name) > _SQL_IDENTIFIER_MAX:
+        raise NamingError("derived %s %r breaks the SQL Server limit of %d characters" % (what, name, _SQL_IDENTIFIER_MAX))
+    return name
+
+
+def org_db_name(org):
+    return _sql_identifier("POS_%s" % validate_org_id(org), "database name")
+
+
+def org_db_login(org):
+    return _sql_identifier("POS_%s_user" % validate_org_id(org), "database login")
+
+
+def validate_pos_host(host):
+    host = _text(host, "POS host name")
+    if not _HOST_RE.match(host) or len(host) > 15:
+        raise NamingError("invalid POS host name %r: %s, at most 15 characters" % (host, POS_HOST_RULE))
+    return host
+
+
+def validate_rds_instance(name):
+    name = _text(name, "RDS instance name")
+    if not _RDS_RE.match(name) or len(name) > 63:
+        raise NamingError("invalid RDS instance name %r: %s" % (name, RDS_INSTANCE_RULE))
+    return name
+
+
+def validate_broker(name):
+    name = _text(name, "broker name")
+    if not _BROKER_RE.match(name) or len(name) > 50:
+        raise NamingError("invalid broker name %r: %s" % (name, BROKER_RULE))
+    return name
+
+
+def validate_site_id(site):
+    site = _text(site, "site ID")
+    if not _SITE_RE.match(site) or len(site) > 40:
+        raise NamingError("invalid site ID %r: %s" % (site, SITE_ID_RULE))
+    return site
+
+
+def tenant_manager_db_name(host):
+    return _sql_identifier("POS_%s" % validate_pos_host(host), "database name")
+
+
+def tenant_manager_login(host):
+    return _sql_identifier("POS_%s_user" % validate_pos_host(host), "database login")
+
+
+def _vhost(name):
+    if len(name) > _VHOST_MAX:
+        raise NamingError("derived RabbitMQ vhost %r breaks the limit of %d characters" % (name, _VHOST_MAX))
+    return name
+
+
+def hub_vhost(org):
+    return _vhost(validate_org_id(org))
+
+
+def site_vhost(org, site):
+    return _vhost("%s_%s" % (validate_org_id(org), validate_site_id(site)))
+
+
+def org_vhosts(org, sites=None):
+    """The hub vhost, ``<org>_corp`` and one ``<org>_<site>`` per site, without duplicates."""
+    names = [hub_vhost(org), site_vhost(org, "corp")]
+    for site in sites or []:
+        name = site_vhost(org, site)
+        if name not in names:
+            names.append(name)
+    return names
+
+
+def rabbitmq_user(org):
+    return "%s_%s" % (IAM_USER_PREFIX.rstrip("_"), validate_org_id(org))
+
+
+def tenant_host_name(org, domain=DEFAULT_POS_DOMAIN):
+    label = _check(validate_org_id(org), _DNS_LABEL_RE, "DNS label", "1 to 63 letters, digits and '-'")
+    domain = _text(domain, "POS domain")
+    host = "%s.%s" % (label, domain)
+    if len(host) > 253 or not all(_DNS_LABEL_RE.match(part) for part in domain.split(".")):
+        raise NamingError("derived tenant host name %r breaks the DNS limit: labels of 1 to 63 letters, digits and '-', 253 in all" % host)
+    return host
+
+
+def secret_path(environment, owner, purpose):
+    """``fusion-pos/<environment>/<org or shared resource>/<purpose>`` (a Secrets Manager name)."""
+    environment = validate_environment(environment)
+    owner = _text(owner, "secret owner")
+    if not (_ORG_ID_RE.match(owner) or _RDS_RE.match(owner) or _BROKER_RE.match(owner) or _HOST_RE.match(owner)):
+        raise NamingError("invalid secret owner %r: an org ID or a shared resource name (db-POS-NN, mq-POS-NN, POSNN)" % owner)
+    purpose = _text(purpose, "secret purpose")
+    if not _PURPOSE_RE.match(purpose):
+        raise NamingError("invalid secret purpose %r: lower-case letters, digits and '-', starting with a letter" % purpose)
+    return _check("%s/%s/%s/%s" % (SECRET_ROOT, environment, owner, purpose), _SECRET_RE, "secret name", "1 to 512 of A-Za-z0-9/_+=.@-")
+
+
+def account_fits_environment(environment):
+    """True when the environment belongs in the POS Production account."""
+    return validate_environment(environment) in PRODUCTION_ACCOUNT_ENVIRONMENTS
+
+
+def org_bucket_policy_statements(bucket, account_id, org, partition="aws"):
+    """The three statements of conventions.md section 4, each with a stable Sid."""
+    bucket = check_bucket_name(bucket)
+    user_arn = iam_user_arn(org, account_id, partition)
+    bucket_arn = "arn:%s:s3:::%s" % (partition, bucket)
+    return [
+        {
+            "Sid": "FusionPublicReadPub",
+            "Effect": "Allow",
+            "Principal": "*",
+            "Action": "s3:GetObject",
+            "Resource": "%s/%s*" % (bucket_arn, PUBLIC_PREFIX),
+        },
+        {
+            "Sid": "FusionOrgUserObjects",
+            "Effect": "Allow",
+            "Principal": {"AWS": user_arn},
+            "Action": ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"],
+            "Resource": "%s/*" % bucket_arn,
+        },
+        {
+            "Sid": "FusionOrgUserList",
+            "Effect": "Allow",
+            "Principal": {"AWS": user_arn},
+            "Action": "s3:ListBucket",
+            "Resource": bucket_arn,
+        },
+    ]

@@ -1,0 +1,44 @@
+"""Shared pytest fixtures: the AWS emulator (one per test process) and helpers around it."""
+
+import pathlib
+import sys
+
+import pytest
+
+TESTS = pathlib.Path(__file__).resolve().parent
+REPO = TESTS.parent
+sys.path.insert(0, str(TESTS / "lib"))
+sys.path.insert(0, str(REPO / ".deps"))  # ansible_collections.fusion.pos -> this checkout
+
+import fusion_testlib  # noqa: E402  pylint: disable=wrong-import-position
+
+
+@pytest.fixture(scope="session")
+def emulator(tmp_path_factory):
+    """A moto server in its own process for this test process (xdist workers get one each)."""
+    emu = fusion_testlib.Emulator(tmp_path_factory.mktemp("emulator"))
+    yield emu
+    emu.stop()
+
+
+@pytest.fixture
+def aws(emulator):
+    """The emulator, emptied and recording from the start of this test."""
+    emulator.reset()
+    return emulator
+
+
+@pytest.fixture
+def boto(aws):
+    """``boto(service, account=None)``: a boto3 client on the emulator, for read-back and setup."""
+    def make(service, account=None, region="us-east-1"):
+        return fusion_testlib.boto3_client(aws.url, service, account, region)
+    return make
+
+
+@pytest.fixture
+def playbook(aws):
+    """``playbook(plays_or_path, **options)``: a real ansible-playbook run against the emulator."""
+    def run(plays, **kwargs):
+        return fusion_testlib.run_playbook(plays, aws.url, **kwargs)
+    return run

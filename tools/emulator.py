@@ -1,0 +1,111 @@
+#!/usr/bin/env python3
+"""The local AWS emulator of fusion.pos: moto in server mode, on loopback.
+
+  emulator.py serve --port P            run in the foreground (what `start` runs)
+  emulator.py start [--dir D] [--port P] start in the background, wait until it answers,
+                                         write D/url and D/pid, print the URL
+  emulator.py stop [--dir D]            stop the one started with `start`
+
+Environment understood by `serve`:
+  FUSION_EMULATOR_ROOT_CALLER=1   sts:GetCallerIdentity answers an account root ARN (guard tests)
+  FUSION_EMULATOR_ACCOUNT_ID=...  the account the emulator plays (moto's MOTO_ACCOUNT_ID)
+  MOTO_RECORDER_FILEPATH=...      where the request recorder writes (for counting AWS calls)
+"""
+
+import argparse
+import os
+import pathlib
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+
+def _free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def serve(port):
+    if os.environ.get("FUSION_EMULATOR_ACCOUNT_ID"):
+        os.environ["MOTO_ACCOUNT_ID"] = os.environ["FUSION_EMULATOR_ACCOUNT_ID"]
+    if os.environ.get("FUSION_EMULATOR_ROOT_CALLER") == "1":
+        from moto.sts import models as sts_models
+
+        def root_identity(self, access_key_id, region):  # pylint: disable=unused-argument
+            account = os.environ.get("MOTO_ACCOUNT_ID", "123456789012")
+            return account, "arn:aws:iam::%s:root" % account, account
+
+        sts_models.STSBackend.get_caller_identity = root_identity
+    from moto.server import main
+    main(["-H", "127.0.0.1", "-p", str(port)])
+
+
+def wait_ready(url, timeout=30.0):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        try:
+            with urllib.request.urlopen(url + "/moto-api/data.json", timeout=2):
+                return True
+        except OSError:
+            time.sleep(0.1)
+    return False
+
+
+def start(state_dir, port, extra_env=None):
+    state = pathlib.Path(state_dir)
+    state.mkdir(parents=True, exist_ok=True)
+    port = port or _free_port()
+    url = "http://127.0.0.1:%d" % port
+    env = dict(os.environ)
+    env.setdefault("MOTO_RECORDER_FILEPATH", str(state / "recording.jsonl"))
+    env.update(extra_env or {})
+    log = open(state / "emulator.log", "ab")  # pylint: disable=consider-using-with
+    proc = subprocess.Popen(  # pylint: disable=consider-using-with
+        [sys.executable, os.path.abspath(__file__), "serve", "--port", str(port)],
+        stdout=log, stderr=log, stdin=subprocess.DEVNULL, env=env, start_new_session=True,
+    )
+    if not wait_ready(url):
+        proc.kill()
+        raise SystemExit("emulator did not answer on %s; see %s" % (url, state / "emulator.log"))
+    (state / "url").write_text(url + "\n")
+    (state / "pid").write_text("%d\n" % proc.pid)
+    return proc, url
+
+
+def stop(state_dir):
+    pid_file = pathlib.Path(state_dir) / "pid"
+    if not pid_file.exists():
+        return
+    try:
+        os.killpg(int(pid_file.read_text()), signal.SIGTERM)
+    except (ProcessLookupError, ValueError):
+        pass
+    pid_file.unlink()
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="command", required=True)
+    p_serve = sub.add_parser("serve")
+    p_serve.add_argument("--port", type=int, required=True)
+    p_start = sub.add_parser("start")
+    p_start.add_argument("--dir", default=".emulator")
+    p_start.add_argument("--port", type=int, default=0)
+    p_stop = sub.add_parser("stop")
+    p_stop.add_argument("--dir", default=".emulator")
+    args = parser.parse_args(argv)
+    if args.command == "serve":
+        serve(args.port)
+    elif args.command == "start":
+        _proc, url = start(args.dir, args.port)
+        print(url)
+    else:
+        stop(args.dir)
+
+
+if __name__ == "__main__":
+    main()
