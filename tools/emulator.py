@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/env python
 """The local AWS emulator of fusion.pos: moto in server mode, on loopback.
 
   emulator.py serve --port P            run in the foreground (what `start` runs)

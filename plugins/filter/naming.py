@@ -7,42 +7,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-DOCUMENTATION = r"""
-name: naming
-short_description: fusion.pos naming rules as filters
-version_added: 0.1.0
-description:
-  - Filters that derive every fusion.pos resource name from an org ID, a host or a shared
-    resource, and validate the inputs against the rules of the specification.
-  - Each fails the task with a message that quotes the broken rule.
-  - C(org_id), C(bucket_name), C(bucket_fallback_names), C(iam_user_name), C(iam_user_arn),
-    C(org_tags), C(org_db_name), C(org_db_login), C(tenant_manager_db_name), C(tenant_manager_login),
-    C(hub_vhost), C(site_vhost), C(org_vhosts), C(rabbitmq_user), C(tenant_host_name),
-    C(secret_path), C(rds_instance_name), C(broker_name), C(pos_host_name), C(site_id),
-    C(environment_name), C(account_id), C(org_bucket_policy_statements).
-author: fusion.pos contributors
-options:
-  _input:
-    description: The org ID (or host, shared resource, environment) the name derives from.
-    type: raw
-    required: true
-"""
-
-EXAMPLES = r"""
-- name: Names of org xmsqa1
-  ansible.builtin.debug:
-    msg:
-      - "{{ 'xmsqa1' | fusion.pos.bucket_name }}"            # fusion-rms-xmsqa1
-      - "{{ 'xmsqa1' | fusion.pos.iam_user_name }}"          # rms_xmsqa1
-      - "{{ 'xmsqa1' | fusion.pos.org_vhosts(['store1']) }}" # [xmsqa1, xmsqa1_corp, xmsqa1_store1]
-      - "{{ 'xmsqa1' | fusion.pos.secret_path('qa', 'db-login') }}"  # fusion-pos/qa/xmsqa1/db-login
-"""
-
-RETURN = r"""
-_value:
-  description: The derived name (or list of names, tags or policy statements).
-  type: raw
-"""
+# Each filter is documented in plugins/filter/<filter name>.yml (ansible-doc -t filter fusion.pos.<name>).
 
 from ansible.errors import AnsibleFilterError
 

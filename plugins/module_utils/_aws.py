@@ -76,9 +76,10 @@ class FusionAWSError(Exception):
         self.action = action
         self.resource = resource
         self.code = code
-        self.message = message
+        # one line, whatever AWS sent (some services return multi-line or indented messages)
+        self.message = " ".join(str(message).split())
         super(FusionAWSError, self).__init__(
-            "%s: cannot %s: %s%s" % (resource, action, code + ": " if code else "", message)
+            "%s: cannot %s: %s%s" % (resource, action, code + ": " if code else "", self.message)
         )
 
 

@@ -20,7 +20,8 @@ ORG_ID_RULE = (
     "starting with a letter (^[a-z][a-z0-9]*$)"
 )
 ORG_ID_MAX = 40
-_ORG_ID_RE = re.compile(r"^[a-z][a-z0-9]*$")
+# \Z, not $: "$" also matches before a trailing newline, which would let "xmsqa1\n" through.
+_ORG_ID_RE = re.compile(r"^[a-z][a-z0-9]*\Z")
 
 ENVIRONMENTS = ("production", "staging", "qa", "dev", "demo")
 PRODUCTION_ACCOUNT_ENVIRONMENTS = ("production", "staging")
@@ -38,15 +39,17 @@ RDS_INSTANCE_RULE = "an RDS instance is named db-POS-NN (two or more digits, e.g
 BROKER_RULE = "an Amazon MQ broker is named mq-POS-NN (two or more digits, e.g. mq-POS-01)"
 POS_HOST_RULE = "a POS host is named POSNN (two or more digits, e.g. POS01)"
 SITE_ID_RULE = "a site ID is lower-case letters and digits, starting with a letter (e.g. store1)"
-_RDS_RE = re.compile(r"^db-POS-[0-9]{2,}$")
-_BROKER_RE = re.compile(r"^mq-POS-[0-9]{2,}$")
-_HOST_RE = re.compile(r"^POS[0-9]{2,}$")
-_SITE_RE = re.compile(r"^[a-z][a-z0-9]*$")
-_BUCKET_RE = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
-_IAM_USER_RE = re.compile(r"^[A-Za-z0-9+=,.@_-]{1,64}$")
-_DNS_LABEL_RE = re.compile(r"^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$")
-_SECRET_RE = re.compile(r"^[A-Za-z0-9/_+=.@-]{1,512}$")
-_PURPOSE_RE = re.compile(r"^[a-z][a-z0-9-]*$")
+_RDS_RE = re.compile(r"^db-POS-[0-9]{2,}\Z")
+_BROKER_RE = re.compile(r"^mq-POS-[0-9]{2,}\Z")
+_HOST_RE = re.compile(r"^POS[0-9]{2,}\Z")
+_SITE_RE = re.compile(r"^[a-z][a-z0-9]*\Z")
+_BUCKET_RE = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]\Z")
+_BUCKET_RESERVED_PREFIXES = ("xn--", "sthree-", "amzn-s3-demo-")
+_BUCKET_RESERVED_SUFFIXES = ("-s3alias", "--ol-s3", "--x-s3", "--table-s3")
+_IAM_USER_RE = re.compile(r"^[A-Za-z0-9+=,.@_-]{1,64}\Z")
+_DNS_LABEL_RE = re.compile(r"^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\Z")
+_SECRET_RE = re.compile(r"^[A-Za-z0-9/_+=.@-]{1,512}\Z")
+_PURPOSE_RE = re.compile(r"^[a-z][a-z0-9-]*\Z")
 _SQL_IDENTIFIER_MAX = 128
 _VHOST_MAX = 255
 
@@ -63,7 +66,8 @@ def _text(value, what):
 
 def validate_org_id(org):
     """Return ``org`` when it follows the org-ID rule; raise NamingError quoting the rule otherwise."""
-    org = _text(org, "org ID")
+    if not isinstance(org, str):
+        raise NamingError("invalid org ID %r (a %s, not a string): %s" % (org, type(org).__name__, ORG_ID_RULE))
     if not _ORG_ID_RE.match(org) or len(org) > ORG_ID_MAX:
         raise NamingError("invalid org ID %r: %s" % (org, ORG_ID_RULE))
     return org
@@ -106,8 +110,13 @@ def bucket_fallback_names(org):
 def check_bucket_name(name):
     name = _text(name, "bucket name")
     _check(name, _BUCKET_RE, "S3 bucket name", "3 to 63 characters, lower-case letters, digits, '.' and '-'")
-    if ".." in name or re.match(r"^\d+\.\d+\.\d+\.\d+$", name):
+    if ".." in name or re.match(r"^[0-9]+\.[0-9]+\.[0-9]+\.[0-9]+\Z", name):
         raise NamingError("derived S3 bucket name %r breaks the AWS limit: no '..', not an IP address" % name)
+    if name.startswith(_BUCKET_RESERVED_PREFIXES) or name.endswith(_BUCKET_RESERVED_SUFFIXES):
+        raise NamingError(
+            "derived S3 bucket name %r breaks the AWS limit: no prefix %s, no suffix %s"
+            % (name, ", ".join(_BUCKET_RESERVED_PREFIXES), ", ".join(_BUCKET_RESERVED_SUFFIXES))
+        )
     return name
 
 
@@ -126,15 +135,22 @@ def iam_user_arn(org, account_id, partition="aws"):
 
 def validate_account_id(account_id):
     account_id = str(account_id) if isinstance(account_id, int) else _text(account_id, "AWS account ID")
-    if not re.match(r"^[0-9]{12}$", account_id):
+    if not re.match(r"^[0-9]{12}\Z", account_id):
         raise NamingError("invalid AWS account ID %r: exactly 12 digits" % account_id)
     return account_id
 
 
 def org_tags(org, extra=None):
     """The tags every per-org resource carries: ``OrgId=<org>`` plus any extra tags."""
+    org = validate_org_id(org)
     tags = dict(extra or {})
-    tags[ORG_TAG_KEY] = validate_org_id(org)
+    for key, value in tags.items():
+        if str(key).lower() == ORG_TAG_KEY.lower() and (key != ORG_TAG_KEY or value != org):
+            raise NamingError(
+                "extra tag %s=%r conflicts with the billing tag: it is spelled %s and its value is the org ID %r"
+                % (key, value, ORG_TAG_KEY, org)
+            )
+    tags[ORG_TAG_KEY] = org
     return tags
 
 
@@ -228,9 +244,13 @@ def tenant_host_name(org, domain=DEFAULT_POS_DOMAIN):
 def secret_path(environment, owner, purpose):
     """``fusion-pos/<environment>/<org or shared resource>/<purpose>`` (a Secrets Manager name)."""
     environment = validate_environment(environment)
-    owner = _text(owner, "secret owner")
-    if not (_ORG_ID_RE.match(owner) or _RDS_RE.match(owner) or _BROKER_RE.match(owner) or _HOST_RE.match(owner)):
-        raise NamingError("invalid secret owner %r: an org ID or a shared resource name (db-POS-NN, mq-POS-NN, POSNN)" % owner)
+    if isinstance(owner, str) and _ORG_ID_RE.match(owner):
+        validate_org_id(owner)
+    elif not (isinstance(owner, str) and (_RDS_RE.match(owner) or _BROKER_RE.match(owner) or _HOST_RE.match(owner))):
+        raise NamingError(
+            "invalid secret owner %r: a shared resource name (db-POS-NN, mq-POS-NN, POSNN) or an org ID, and %s"
+            % (owner, ORG_ID_RULE)
+        )
     purpose = _text(purpose, "secret purpose")
     if not _PURPOSE_RE.match(purpose):
         raise NamingError("invalid secret purpose %r: lower-case letters, digits and '-', starting with a letter" % purpose)

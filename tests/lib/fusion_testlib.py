@@ -159,7 +159,7 @@ class PlaybookResult:
 
     def result(self, name, host="localhost"):
         matches = [res for task, res in self.task_results(host) if task == name]
-        assert matches, "no task named %r in %s" % (name, [t for t, _ in self.task_results(host)])
+        assert matches, "no task named %r in %s" % (name, [task for task, _result in self.task_results(host)])
         return matches[-1]
 
     @property
