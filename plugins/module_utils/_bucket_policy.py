@@ -12,6 +12,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import json
+
 from ansible_collections.fusion.pos.plugins.module_utils import _naming
 from ansible_collections.fusion.pos.plugins.module_utils import _policy
 from ansible_collections.fusion.pos.plugins.module_utils import _s3
@@ -130,6 +132,13 @@ def handle_policy(s3, spec, current, bucket_exists, check_mode):
     return (True, before, after), wanted
 
 
+def policy_text(normal_policy):
+    """The normal form as indented JSON text for ``--diff`` (whatever the callback's format); None stays None."""
+    if normal_policy is None:
+        return None
+    return json.dumps(normal_policy, indent=4, sort_keys=True) + "\n"
+
+
 def ensure(module, spec, s3):
     """The ``run_module`` work: everything after validation and client creation."""
     tracker = DifferenceTracker()
@@ -147,6 +156,6 @@ def ensure(module, spec, s3):
         sids_removed=sorted(sid for sid in old if sid not in new),
     )
     if module._diff:
-        result["diff"] = dict(before=before, after=after, before_header="s3://%s policy" % spec.bucket,
-                              after_header="s3://%s policy" % spec.bucket)
+        header = "s3://%s policy" % spec.bucket
+        result["diff"] = dict(before=policy_text(before), after=policy_text(after), before_header=header, after_header=header)
     return result

@@ -138,10 +138,12 @@ sids_removed:
   elements: str
   sample: []
 diff:
-  description: The policy before and after, in normal form (V(null) for no policy).
+  description:
+    - The policy before and after, in normal form as indented JSON text (V(null) for no policy), so
+      that C(--diff) shows JSON whatever the callback's result format.
   returned: with --diff
   type: dict
-  sample: {"before": null, "after": {"Version": "2012-10-17", "Statement": []}}
+  sample: {"before": null, "after": "{\n    \"Statement\": [],\n    \"Version\": \"2012-10-17\"\n}\n"}
 """
 
 from ansible.module_utils.basic import AnsibleModule
