@@ -143,6 +143,9 @@ def handle_existence(s3, spec, found, check_mode):
                 continue
             raise
         return True, None, name
+    if len(spec.candidates) == 1:
+        raise FusionModuleError("bucket %s: cannot create a bucket for org %s: another AWS account owns this name"
+                                % (spec.first_choice, spec.org))
     raise FusionModuleError(
         "bucket %s: cannot create a bucket for org %s: the name and all %d fallback names belong to other AWS accounts"
         % (spec.first_choice, spec.org, len(spec.candidates) - 1))
@@ -230,23 +233,26 @@ def empty_bucket(s3, bucket):
 
 
 def handle_deletion(s3, spec, bucket, check_mode):
-    """``(changed, before, after)`` of the bucket and of its object versions.
+    """``(changed, before, after)`` of deleting the bucket with its object versions.
 
+    ``before`` is ``{"name": bucket, "object_versions": n}`` (n: versions and delete markers
+    deleted, or that would be), ``after`` None.
     Decision: a bucket holding anything but the ``pub/`` marker is refused unless ``force``.
     """
-    markers, others, first_other = scan_objects(s3, bucket, stop_at_other=not (spec.force and check_mode))
-    if others and not spec.force:
-        raise FusionModuleError(
-            "bucket %s: refusing to delete it: it holds objects (first: %s) besides the %s marker; "
-            "set force=true to delete them with the bucket" % (bucket, first_other, _naming.public_prefix()))
-    count = len(markers) + others
-    if not check_mode:
-        if spec.force:
-            count = empty_bucket(s3, bucket)
-        else:
+    if spec.force and not check_mode:
+        count = empty_bucket(s3, bucket)
+    else:
+        markers, others, first_other = scan_objects(s3, bucket, stop_at_other=not spec.force)
+        if others and not spec.force:
+            raise FusionModuleError(
+                "bucket %s: refusing to delete it: it holds objects (first: %s) besides the %s marker; "
+                "set force=true to delete them with the bucket" % (bucket, first_other, _naming.public_prefix()))
+        count = len(markers) + others
+        if not check_mode:
             delete_in_batches(s3, bucket, markers)
+    if not check_mode:
         _s3.delete_bucket(s3, bucket)
-    return count
+    return True, {"name": bucket, "object_versions": count}, None
 
 
 # --- the module's work -------------------------------------------------------------------------
@@ -291,9 +297,7 @@ def ensure_absent(module, spec, s3):
     if bucket is None:
         tracker.add("bucket", None, None)
         return _result(spec, s3, None, tracker, False, False, None, None, None, module._diff)
-    count = handle_deletion(s3, spec, bucket, module.check_mode)
-    tracker.add("bucket", bucket, None, changed=True)
-    tracker.add("objects", count, 0)
+    tracker.record("bucket", handle_deletion(s3, spec, bucket, module.check_mode))
     tracker.add("tags", tags, None)
     return _result(spec, s3, bucket, tracker, False, True, None, None, None, module._diff)
 

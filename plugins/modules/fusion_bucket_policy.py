@@ -23,7 +23,7 @@ description:
   - The statements of the fusion.pos convention (conventions.md section 4) come from the filter
     C(fusion.pos.org_bucket_policy_statements).
   - The statements are validated before any AWS call.
-author: fusion.pos contributors
+author: fusion.pos contributors (@fusion-pos)
 options:
   bucket:
     description:

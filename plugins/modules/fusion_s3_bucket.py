@@ -28,7 +28,7 @@ description:
   - Drift (a changed public access block, a removed tag, a deleted C(pub/) folder, changed object
     ownership) is repaired.
   - The org ID, the name and the tags are validated before any AWS call.
-author: fusion.pos contributors
+author: fusion.pos contributors (@fusion-pos)
 options:
   org:
     description:
@@ -166,8 +166,8 @@ object_ownership:
 diff:
   description:
     - Before and after of every sub-resource (C(bucket), C(tags), C(public_access_block),
-      C(object_ownership), C(pub_folder); with O(state=absent) C(bucket), C(objects) - the number
-      of object versions - and C(tags)).
+      C(object_ownership), C(pub_folder); with O(state=absent) C(bucket) - its C(name) and
+      C(object_versions), the number of object versions and delete markers deleted with it - and C(tags)).
   returned: with --diff
   type: dict
   sample: {"before": {"bucket": null, "tags": null}, "after": {"bucket": "fusion-rms-xmsqa1", "tags": {"OrgId": "xmsqa1"}}}

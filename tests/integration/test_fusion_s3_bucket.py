@@ -239,7 +239,7 @@ def test_absent_with_force_deletes_every_object_version_and_the_bucket(playbook,
     s3.delete_object(Bucket=made_bucket, Key="data/x")  # leaves a delete marker
     result = run_bucket(playbook, state="absent", force=True, diff=True)
     assert result["changed"] is True and result["deleted"] is True and result["bucket"] == made_bucket
-    assert result["diff"]["before"]["objects"] == 4  # pub/, two versions, one delete marker
+    assert result["diff"]["before"]["bucket"] == {"name": made_bucket, "object_versions": 4}  # pub/, 2 versions, 1 delete marker
     assert our_buckets(s3) == []
 
 
