@@ -67,6 +67,8 @@ def _check_complete(statement, sid):
         raise FusionModuleError("statement %s: needs Action or NotAction" % sid)
     if "Resource" not in statement and "NotResource" not in statement:
         raise FusionModuleError("statement %s: needs Resource or NotResource" % sid)
+    if statement.get("Principal") is None and statement.get("NotPrincipal") is None:
+        raise FusionModuleError("statement %s: a bucket policy statement needs Principal or NotPrincipal" % sid)
     try:
         _policy.normalize_statement(statement)
     except ValueError as exc:

@@ -237,6 +237,7 @@ BAD_STATEMENTS = {
     "empty-sid": ([dict(PUBLIC_READ, Sid="")], "has no Sid"),
     "no-effect": ([dict((k, v) for k, v in PUBLIC_READ.items() if k != "Effect")], "Effect must be Allow or Deny"),
     "bad-principal": ([dict(PUBLIC_READ, Principal="somebody")], "a principal must be"),
+    "no-principal": ([dict((k, v) for k, v in PUBLIC_READ.items() if k != "Principal")], "needs Principal or NotPrincipal"),
 }
 
 
