@@ -99,10 +99,10 @@ def bucket_arn(s3, bucket):
 
 # --- finding the bucket ------------------------------------------------------------------------
 
-def find_owned_bucket(s3, spec):
+def find_owned_bucket(s3, spec, purpose="use"):
     """``(name, tags)`` of the org's bucket in this account, or ``(None, None)``.
 
-    Raises FusionModuleError when the only owned candidate carries another org's OrgId.
+    Raises FusionModuleError when the owned candidates carry only another org's OrgId.
     """
     listed = set(_s3.list_bucket_names(s3, spec.first_choice))
     untagged = foreign = None
@@ -119,8 +119,8 @@ def find_owned_bucket(s3, spec):
         return untagged
     if foreign:
         raise FusionModuleError(
-            "bucket %s: refusing to use it for org %s: this account's bucket of that name is tagged %s=%s "
-            "(another org; name collision), so it is left alone" % (foreign[0], spec.org, _naming.ORG_TAG_KEY, foreign[1]))
+            "bucket %s: refusing to %s it for org %s: this account's bucket of that name is tagged %s=%s "
+            "(another org; name collision), so it is left alone" % (foreign[0], purpose, spec.org, _naming.ORG_TAG_KEY, foreign[1]))
     return None, None
 
 
@@ -293,7 +293,7 @@ def ensure_present(module, spec, s3):
 
 def ensure_absent(module, spec, s3):
     tracker = DifferenceTracker()
-    bucket, tags = find_owned_bucket(s3, spec)
+    bucket, tags = find_owned_bucket(s3, spec, purpose="delete")
     if bucket is None:
         tracker.add("bucket", None, None)
         return _result(spec, s3, None, tracker, False, False, None, None, None, module._diff)
