@@ -26,12 +26,19 @@ _ACCOUNT_RE = re.compile(r"^[0-9]{12}$")
 POLICY_VERSION = "2012-10-17"
 
 
+def _scalar_text(item):
+    # JSON spelling for booleans: YAML's false and the policy text "false" mean the same to AWS.
+    if isinstance(item, bool):
+        return "true" if item else "false"
+    return str(item)
+
+
 def _as_sorted_list(value):
     if isinstance(value, (list, tuple)):
         items = list(value)
     else:
         items = [value]
-    return sorted(set(str(item) for item in items))
+    return sorted(set(_scalar_text(item) for item in items))
 
 
 def _principal_value(value, partition):
