@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/env python
 """fusion.pos benchmark: wall time, module runs and AWS calls per org, against the local emulator.
 
     .venv/bin/python bench/bench.py [--orgs 1,20] [--scenarios s3_stock,s3_fusion,...] [--forks 10]
