@@ -51,6 +51,8 @@ SCENARIOS = {
                  "label": "S3 per org, stock amazon.aws (s3_bucket + s3_object)"},
     "s3_fusion": {"playbook": REPO / "bench/playbooks/s3_fusion.yml", "inventory": org_inventory,
                   "label": "S3 per org, fusion.pos (fusion_s3_bucket + fusion_bucket_policy)"},
+    "s3_fusion_one_task": {"playbook": REPO / "bench/playbooks/s3_fusion_one_task.yml", "inventory": org_inventory,
+                           "label": "S3 per org, fusion.pos (fusion_s3_bucket with policy_account_id)"},
 }
 
 

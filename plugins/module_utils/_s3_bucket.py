@@ -22,6 +22,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.fusion.pos.plugins.module_utils import _naming
+from ansible_collections.fusion.pos.plugins.module_utils import _bucket_policy
 from ansible_collections.fusion.pos.plugins.module_utils import _s3
 from ansible_collections.fusion.pos.plugins.module_utils._aws import FusionAWSError, FusionModuleError
 from ansible_collections.fusion.pos.plugins.module_utils._diff import DifferenceTracker
@@ -52,6 +53,11 @@ class BucketSpec:
         self.extra_tags = validate_tags(params.get("tags"), self.org)
         self.purge_tags = bool(params.get("purge_tags"))
         self.force = bool(params.get("force"))
+        self.policy_account_id = None
+        if params.get("policy_account_id"):
+            if self.state != "present":
+                raise FusionModuleError("policy_account_id applies to state=present only")
+            self.policy_account_id = _naming.validate_account_id(params["policy_account_id"])
 
     @property
     def first_choice(self):
@@ -257,6 +263,19 @@ def handle_deletion(s3, spec, bucket, check_mode):
 
 # --- the module's work -------------------------------------------------------------------------
 
+def handle_org_policy(s3, spec, bucket, created, check_mode):
+    """The convention's statements on the bucket policy, exactly as fusion_bucket_policy makes them.
+
+    Same statements (from ``_naming``), same Sid-by-Sid merge and normal-form comparison
+    (``_bucket_policy.handle_policy``): statements that others added stay.
+    """
+    statements = _naming.org_bucket_policy_statements(bucket, spec.policy_account_id, spec.org, _s3.partition(s3))
+    policy_spec = _bucket_policy.PolicySpec({"bucket": bucket, "statements": statements, "state": "present", "purge": False})
+    current = None if created else _s3.get_bucket_policy(s3, bucket)
+    outcome, _wanted = _bucket_policy.handle_policy(s3, policy_spec, current, not (created and check_mode), check_mode)
+    return outcome
+
+
 def _result(spec, s3, bucket, tracker, created, deleted, tags, pab, ownership, diff):
     result = dict(
         changed=tracker.changed,
@@ -286,9 +305,14 @@ def ensure_present(module, spec, s3):
     tracker.record("public_access_block", handle_public_access_block(s3, bucket, created, check))
     tracker.record("object_ownership", handle_object_ownership(s3, bucket, created, check))
     tracker.record("pub_folder", handle_pub_folder(s3, bucket, created, check))
+    if spec.policy_account_id:
+        tracker.record("policy", handle_org_policy(s3, spec, bucket, created, check))
     after = tracker.after()
-    return _result(spec, s3, bucket, tracker, created, False, after["tags"], after["public_access_block"],
-                   after["object_ownership"], module._diff)
+    result = _result(spec, s3, bucket, tracker, created, False, after["tags"], after["public_access_block"],
+                     after["object_ownership"], module._diff)
+    if spec.policy_account_id:
+        result["policy"] = after["policy"]
+    return result
 
 
 def ensure_absent(module, spec, s3):

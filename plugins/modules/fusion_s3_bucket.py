@@ -67,6 +67,18 @@ options:
         deleted with an otherwise empty bucket).
     type: bool
     default: false
+  policy_account_id:
+    description:
+      - When set, the same run also makes the convention's three bucket-policy statements exist
+        (public read on C(pub/*); object and list rights for C(arn:aws:iam::<policy_account_id>:user/rms_<org>)),
+        exactly as M(fusion.pos.fusion_bucket_policy) with the
+        C(fusion.pos.org_bucket_policy_statements) filter would - statement by statement, compared
+        in normal form, statements that others added kept.
+      - Saves one module run per org (the C(provision.yml) path); use M(fusion.pos.fusion_bucket_policy)
+        for any other statements, for O(fusion.pos.fusion_bucket_policy#module:purge) and for removals.
+      - The 12-digit account ID, taken from the caller identity - never a literal.
+      - Only with O(state=present).
+    type: str
 extends_documentation_fragment:
   - fusion.pos.connection
 attributes:
@@ -100,6 +112,11 @@ EXAMPLES = r"""
   fusion.pos.fusion_bucket_policy:
     bucket: "{{ org_bucket.bucket }}"
     statements: "{{ org_bucket.bucket | fusion.pos.org_bucket_policy_statements(account_id, 'xmsqa1') }}"
+
+- name: Bucket and the convention's policy statements in one run
+  fusion.pos.fusion_s3_bucket:
+    org: xmsqa1
+    policy_account_id: "{{ caller.account }}"
 
 - name: Make the tags exactly OrgId plus Environment
   fusion.pos.fusion_s3_bucket:
@@ -163,10 +180,15 @@ object_ownership:
   returned: always
   type: str
   sample: BucketOwnerEnforced
+policy:
+  description: The bucket policy after the run, in normal form (only with O(policy_account_id)).
+  returned: when O(policy_account_id) is set
+  type: dict
+  sample: {"Version": "2012-10-17", "Statement": [{"Sid": "FusionPublicReadPub", "Effect": "Allow"}]}
 diff:
   description:
     - Before and after of every sub-resource (C(bucket), C(tags), C(public_access_block),
-      C(object_ownership), C(pub_folder); with O(state=absent) C(bucket) - its C(name) and
+      C(object_ownership), C(pub_folder), C(policy) with O(policy_account_id); with O(state=absent) C(bucket) - its C(name) and
       C(object_versions), the number of object versions and delete markers deleted with it - and C(tags)).
   returned: with --diff
   type: dict
@@ -175,7 +197,7 @@ diff:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.fusion.pos.plugins.module_utils._aws import CONNECTION_ARGS, client, require_boto3, run_module
+from ansible_collections.fusion.pos.plugins.module_utils._aws import CONNECTION_ARGS, FusionModuleError, client, require_boto3, run_module
 from ansible_collections.fusion.pos.plugins.module_utils._naming import NamingError
 from ansible_collections.fusion.pos.plugins.module_utils._s3_bucket import BucketSpec, ensure
 
@@ -189,6 +211,7 @@ def main():
             tags=dict(type="dict", default={}),
             purge_tags=dict(type="bool", default=False),
             force=dict(type="bool", default=False),
+            policy_account_id=dict(type="str"),
             **CONNECTION_ARGS
         ),
         supports_check_mode=True,
@@ -196,7 +219,7 @@ def main():
     require_boto3(module)
     try:
         spec = BucketSpec(module.params)
-    except NamingError as exc:
+    except (NamingError, FusionModuleError) as exc:
         module.fail_json(msg=str(exc))
     run_module(module, lambda mod: ensure(mod, spec, client(mod, "s3")))
 

@@ -317,3 +317,63 @@ def test_org_tag_with_another_value_is_rejected_before_any_aws_call(playbook, aw
     result = run_bucket(playbook, tags={"OrgId": "globex"})
     assert result["failed"] is True and "OrgId" in result["msg"]
     assert aws.calls() == []
+
+
+# --- policy_account_id: bucket and the convention's policy in one run ------------------------------
+
+def convention_statements(bucket=CONVENTION):
+    return _naming.org_bucket_policy_statements(bucket, fusion_testlib.ACCOUNT_ID, ORG)
+
+
+def read_policy_statements(s3, bucket=CONVENTION):
+    import json  # pylint: disable=import-outside-toplevel
+    return json.loads(s3.get_bucket_policy(Bucket=bucket)["Policy"])["Statement"]
+
+
+def test_policy_account_id_creates_bucket_and_convention_policy_in_one_run(playbook, s3):
+    result = run_bucket(playbook, policy_account_id=fusion_testlib.ACCOUNT_ID)
+    assert result["changed"] is True and result["created"] is True
+    assert read_bucket(s3, CONVENTION) == conforming()
+    assert read_policy_statements(s3) == convention_statements()
+    assert sorted(item["Sid"] for item in result["policy"]["Statement"]) == sorted(item["Sid"] for item in convention_statements())
+
+
+def test_policy_account_id_dry_run_on_empty_account_reports_change_without_any_write(playbook, s3, aws):
+    result = run_bucket(playbook, check=True, diff=True, policy_account_id=fusion_testlib.ACCOUNT_ID)
+    assert result["changed"] is True and "failed" not in result
+    assert result["diff"]["before"]["policy"] is None
+    assert len(result["diff"]["after"]["policy"]["Statement"]) == 3
+    assert aws.writes() == []
+    assert our_buckets(s3) == []
+
+
+def test_policy_account_id_second_run_and_dry_run_write_nothing(playbook, aws):
+    run_bucket(playbook, policy_account_id=fusion_testlib.ACCOUNT_ID)
+    for check in (False, True):
+        aws.reset_recording()
+        result = run_bucket(playbook, check=check, policy_account_id=fusion_testlib.ACCOUNT_ID)
+        assert result["changed"] is False
+        assert aws.writes() == []
+
+
+def test_policy_account_id_keeps_statements_others_added(playbook, s3, made_bucket, aws):
+    import json  # pylint: disable=import-outside-toplevel
+    theirs = {"Sid": "TheirAudit", "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::123456789012:user/audit"},
+              "Action": "s3:GetBucketLocation", "Resource": "arn:aws:s3:::" + made_bucket}
+    s3.put_bucket_policy(Bucket=made_bucket, Policy=json.dumps({"Version": "2012-10-17", "Statement": [theirs]}))
+    aws.reset_recording()
+    result = run_bucket(playbook, policy_account_id=fusion_testlib.ACCOUNT_ID)
+    assert result["changed"] is True
+    assert [call.action or call.method for call in aws.writes()] == ["PUT"]
+    assert sorted(item["Sid"] for item in read_policy_statements(s3)) == sorted(
+        ["TheirAudit"] + [item["Sid"] for item in convention_statements()])
+
+
+@pytest.mark.parametrize("options, message", [
+    ({"policy_account_id": "12345"}, "exactly 12 digits"),
+    ({"policy_account_id": fusion_testlib.ACCOUNT_ID, "state": "absent"}, "state=present only"),
+])
+def test_policy_account_id_bad_input_fails_before_any_call(playbook, aws, options, message):
+    result = run_bucket(playbook, **options)
+    assert result["failed"] is True and message in result["msg"]
+    assert aws.calls() == []
