@@ -27,8 +27,8 @@ description:
     cross-environment rule, so it may mirror real org IDs.
   - An environment fits its account: production and staging only where C(fusion_account_id) is the
     production account, qa, dev and demo only elsewhere.
-  - With O(org), also resolves the orgs a run asked for: O(hosts) (what the host pattern matched)
-    must be non-empty and every one a declared org.
+  - With O(org), also resolves the orgs a run asked for against O(groups): every item must name a
+    declared org of the loaded inventory or a group of them (no wildcards or patterns).
   - Fails with every problem found, one line each. Never changes anything.
 author: fusion.pos contributors
 options:
@@ -41,11 +41,12 @@ options:
   org:
     description: What the run was asked for with C(-e org=...) (org IDs or group names, comma-separated).
     type: str
-  hosts:
-    description: The hosts O(org) matched in the loaded inventory.
-    type: list
-    elements: str
-    default: []
+  groups:
+    description:
+      - The groups of the loaded inventory (the C(groups) variable), to resolve O(org) with.
+      - Every item of O(org) must be a declared org of the loaded inventory or one of its groups.
+    type: dict
+    default: {}
 requirements:
   - PyYAML
 """
@@ -59,7 +60,7 @@ EXAMPLES = r"""
   fusion.pos.fusion_inventory_check:
     path: "{{ ansible_inventory_sources[0] }}"
     org: "{{ org }}"
-    hosts: "{{ query('inventory_hostnames', org) }}"
+    groups: "{{ groups }}"
 """
 
 RETURN = r"""
@@ -74,7 +75,7 @@ inventories:
   type: dict
   sample: {qa: {environment: qa, account_id: "222222222222", production_account_id: "111111111111", sandbox: false}}
 run_orgs:
-  description: The orgs of the run (O(hosts) once checked), sorted.
+  description: The orgs of the run, sorted.
   returned: always
   type: list
   elements: str
@@ -385,47 +386,60 @@ def inventory_root(path):
     return path
 
 
-def resolve_run(tree, org, hosts):
-    """The orgs of a run; adds to ``tree.errors`` when the request is bad or unknown."""
-    items = [item.strip() for item in re.split(r"[,:]", org or "")]
+def resolve_run(tree, org, groups):
+    """The orgs of a run; adds to ``tree.errors`` when the request is bad or unknown.
+
+    ``org`` is what the run was asked for: org IDs or group names separated by ',' or ':' (no
+    wildcards, exclusions or regular expressions); ``groups`` the loaded inventory's groups.
+    Every item must name a declared org or a group of them.
+    """
     if org is None or not org.strip():
         tree.errors.append("no org given: run ansible-playbook provision.yml -e org=<org ID or group such as orgs>")
         return []
-    for item in items:
-        if not _PATTERN_ITEM_RE.match(item):
-            tree.errors.append("invalid org %r: %s (or the name of a group of orgs)" % (item, _naming.ORG_ID_RULE))
-            return []
-    if not hosts:
-        table = tree.org_table()
-        if len(items) == 1 and items[0] in table:
-            tree.errors.append("org %s is declared in inventory %s, not in the inventory of this run: run with -i %s"
-                               % (items[0], table[items[0]]["inventory"], os.path.dirname(table[items[0]]["file"])))
-            return []
-        known = ", ".join(sorted(table)) or "none"
-        tree.errors.append("unknown org %r: not declared in the inventory (declared orgs: %s)" % (org, known))
-        return []
+    groups = groups or {}
+    loaded = set(groups.get("all", []))
     table = tree.org_table()
-    for host in hosts:
-        if host not in table:
+    run = set()
+    for item in [part.strip() for part in re.split(r"[,:]", org)]:
+        if item in groups and item not in loaded:
+            run.update(groups[item])
+            continue
+        try:
+            _naming.validate_org_id(item)
+        except _naming.NamingError:
+            tree.errors.append("invalid org %r: %s (or the name of a group of orgs)" % (item, _naming.ORG_ID_RULE))
+            continue
+        if item in loaded:
+            run.add(item)
+        elif item in table:
+            tree.errors.append("org %s is declared in inventory %s, not in the inventory of this run: run with -i %s"
+                               % (item, table[item]["inventory"], os.path.dirname(table[item]["file"])))
+        else:
+            tree.errors.append("unknown org %r: not declared in the inventory of this run (declared orgs: %s)"
+                               % (item, ", ".join(sorted(name for name in table if name in loaded)) or "none"))
+    for host in sorted(run):
+        if host not in table or host not in groups.get("orgs", []):
             tree.errors.append("%s is not a declared org: an org is one file <org>.yml in group orgs" % host)
-    return sorted(set(hosts))
+    if not run and not tree.errors:
+        tree.errors.append("%r names no org" % org)
+    return sorted(run)
 
 
-def check(path, org=None, hosts=None):
+def check(path, org=None, groups=None):
     tree = Tree(inventory_root(path))
-    run = resolve_run(tree, org, hosts or []) if org is not None else []
+    run = resolve_run(tree, org, groups) if org is not None else []
     return tree, run
 
 
 def main():
     module = AnsibleModule(
         argument_spec=dict(path=dict(type="path", required=True), org=dict(type="str"),
-                           hosts=dict(type="list", elements="str", default=[])),
+                           groups=dict(type="dict", default={})),
         supports_check_mode=True,
     )
     if YAML_IMPORT_ERROR:
         module.fail_json(msg=missing_required_lib("PyYAML"), exception=YAML_IMPORT_ERROR)
-    tree, run = check(module.params["path"], module.params["org"], module.params["hosts"])
+    tree, run = check(module.params["path"], module.params["org"], module.params["groups"])
     result = dict(changed=False, orgs=tree.org_table(), inventories=tree.inventories, run_orgs=run)
     if tree.errors:
         module.fail_json(msg="inventory check failed: " + " | ".join(tree.errors), errors=tree.errors, **result)
