@@ -30,6 +30,8 @@ description:
   - With O(org), also resolves the orgs a run asked for against O(groups): every item must name a
     declared org of the loaded inventory or a group of them (no wildcards or patterns).
   - Fails with every problem found, one line each. Never changes anything.
+  - Runs on the controller, in-process (an action plugin of the same name), since it only reads
+    the inventory files there.
 author: fusion.pos contributors
 options:
   path:
@@ -431,18 +433,27 @@ def check(path, org=None, groups=None):
     return tree, run
 
 
-def main():
-    module = AnsibleModule(
-        argument_spec=dict(path=dict(type="path", required=True), org=dict(type="str"),
-                           groups=dict(type="dict", default={})),
-        supports_check_mode=True,
-    )
-    if YAML_IMPORT_ERROR:
-        module.fail_json(msg=missing_required_lib("PyYAML"), exception=YAML_IMPORT_ERROR)
-    tree, run = check(module.params["path"], module.params["org"], module.params["groups"])
+ARGUMENT_SPEC = dict(path=dict(type="path", required=True), org=dict(type="str"),
+                     groups=dict(type="dict", default={}))
+
+
+def result_of(path, org=None, groups=None):
+    """The module result (also what the action plugin of the same name returns, in-process)."""
+    tree, run = check(path, org, groups)
     result = dict(changed=False, orgs=tree.org_table(), inventories=tree.inventories, run_orgs=run)
     if tree.errors:
-        module.fail_json(msg="inventory check failed: " + " | ".join(tree.errors), errors=tree.errors, **result)
+        result.update(failed=True, errors=tree.errors,
+                      msg="inventory check failed: " + " | ".join(tree.errors))
+    return result
+
+
+def main():
+    module = AnsibleModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True)
+    if YAML_IMPORT_ERROR:
+        module.fail_json(msg=missing_required_lib("PyYAML"), exception=YAML_IMPORT_ERROR)
+    result = result_of(module.params["path"], module.params["org"], module.params["groups"])
+    if result.pop("failed", False):
+        module.fail_json(**result)
     module.exit_json(**result)
 
 

@@ -20,6 +20,8 @@ description:
   - Tags C(OrgId=<owner>) when the owner is an org, plus O(tags); missing tags are added to an
     existing secret.
   - Exact check mode and C(--diff) (existence and tags only).
+  - Check mode on a secret that does not exist yet reports the change; the lookup cannot read it
+    until a real run created it.
 author: fusion.pos contributors
 options:
   environment:
@@ -32,9 +34,16 @@ options:
     type: str
     required: true
   purpose:
-    description: What the secret is for, lower-case letters, digits and C(-) (for example C(db-login)).
+    description:
+      - What the secret is for, lower-case letters, digits and C(-) (for example C(db-login)).
+      - Exactly one of O(purpose) and O(purposes) is required.
     type: str
-    required: true
+  purposes:
+    description:
+      - Several secrets of the same owner in one module run (one per purpose), each handled as
+        with O(purpose).
+    type: list
+    elements: str
   state:
     description: Only C(present); secrets are removed by hand.
     type: str
@@ -76,6 +85,12 @@ EXAMPLES = r"""
     purpose: db-login
   register: db_secret
 
+- name: Every generated secret of an org in one module run
+  fusion.pos.fusion_secret:
+    environment: qa
+    owner: xmsqa1
+    purposes: [db-login, rabbitmq]
+
 - name: Master password of a shared RDS instance
   fusion.pos.fusion_secret:
     environment: production
@@ -87,13 +102,19 @@ EXAMPLES = r"""
 RETURN = r"""
 secret:
   description:
-    - The secret's name, ARN, current version and tags, never its value.
+    - The secret's name, ARN, current version, tags and whether it was created (or would be, in
+      check mode); never its value.
     - ARN and version are null when check mode would create the secret.
-  returned: always
+  returned: when O(purpose) is given
   type: dict
-  sample: {name: fusion-pos/qa/xmsqa1/db-login, arn: "arn:aws:secretsmanager:us-east-1:123456789012:secret:fusion-pos/qa/xmsqa1/db-login-AbCdEf", version_id: "...", tags: {OrgId: xmsqa1}}
+  sample: {name: fusion-pos/qa/xmsqa1/db-login, arn: "arn:aws:secretsmanager:us-east-1:123456789012:secret:fusion-pos/qa/xmsqa1/db-login-AbCdEf", version_id: "...", tags: {OrgId: xmsqa1}, created: false}
+secrets:
+  description: One entry like RV(secret) per purpose, in the order given.
+  returned: always
+  type: list
+  elements: dict
 created:
-  description: Whether the secret was created (or would be, in check mode).
+  description: Whether any secret was created (or would be, in check mode).
   returned: always
   type: bool
 """
@@ -116,9 +137,13 @@ def secret_tags(owner, extra):
         return tags
 
 
+def purposes_of(params):
+    return [params["purpose"]] if params["purpose"] else list(params["purposes"])
+
+
 def work(module):
     params = module.params
-    path = _naming.secret_path(params["environment"], params["owner"], params["purpose"])
+    paths = [_naming.secret_path(params["environment"], params["owner"], purpose) for purpose in purposes_of(params)]
     tags = secret_tags(params["owner"], params["tags"])
     exclude = params["exclude_characters"]
     if exclude is None:
@@ -132,17 +157,19 @@ def work(module):
 
     backend = _secrets.store(module, params["backend"], kms_key_id=params["kms_key_id"])
     tracker = DifferenceTracker()
-    changed, before, after, info = _secrets.ensure_secret(
-        backend, path, tags, generate, module.check_mode, description=params["description"])
-    tracker.add("secret", before, after, changed)
-    result = dict(
-        changed=tracker.changed,
-        created=before == {"exists": False},
-        secret=info.as_dict() if info is not None else {"name": path, "arn": None, "version_id": None,
-                                                           "tags": tags},
-    )
+    secrets = []
+    for path in paths:
+        changed, before, after, info = _secrets.ensure_secret(
+            backend, path, tags, generate, module.check_mode, description=params["description"])
+        tracker.add(path, before, after, changed)
+        entry = info.as_dict() if info is not None else {"name": path, "arn": None, "version_id": None, "tags": tags}
+        entry["created"] = before == {"exists": False}
+        secrets.append(entry)
+    result = dict(changed=tracker.changed, created=any(item["created"] for item in secrets), secrets=secrets)
+    if params["purpose"]:
+        result["secret"] = secrets[0]
     if module._diff:
-        result["diff"] = tracker.diff("secret %s" % path)
+        result["diff"] = tracker.diff("secrets of %s" % params["owner"])
     return result
 
 
@@ -150,7 +177,8 @@ def main():
     argument_spec = dict(
         environment=dict(type="str", required=True, choices=list(_naming.ENVIRONMENTS)),
         owner=dict(type="str", required=True),
-        purpose=dict(type="str", required=True),
+        purpose=dict(type="str"),
+        purposes=dict(type="list", elements="str"),
         state=dict(type="str", choices=["present"], default="present"),
         length=dict(type="int", default=32),
         exclude_characters=dict(type="str", no_log=False),
@@ -160,10 +188,15 @@ def main():
         kms_key_id=dict(type="str", no_log=False),
         **CONNECTION_ARGS
     )
-    module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
+    module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True,
+                           mutually_exclusive=[("purpose", "purposes")],
+                           required_one_of=[("purpose", "purposes")])
     require_boto3(module)
+    if not purposes_of(module.params):
+        module.fail_json(msg="purposes must name at least one purpose")
     try:
-        _naming.secret_path(module.params["environment"], module.params["owner"], module.params["purpose"])
+        for purpose in purposes_of(module.params):
+            _naming.secret_path(module.params["environment"], module.params["owner"], purpose)
     except _naming.NamingError as exc:
         module.fail_json(msg=str(exc))
     run_module(module, work)
