@@ -49,17 +49,22 @@ class SecretInfo:
 
 
 def generate_password(length=DEFAULT_LENGTH, exclude=DEFAULT_EXCLUDE):
-    """A random password of ``length`` characters with upper, lower case letters and digits."""
+    """A random password of ``length`` characters (``secrets`` module, never the store).
+
+    It holds at least one character of every class (lower case, upper case, digit, punctuation)
+    that ``exclude`` leaves; at least three classes must be left (SQL Server's complexity rule).
+    """
     alphabet = "".join(char for char in PASSWORD_ALPHABET if char not in (exclude or ""))
     if length < 12:
         raise FusionModuleError("a generated secret needs at least 12 characters, got %d" % length)
-    if not (set(alphabet) & set(string.ascii_lowercase) and set(alphabet) & set(string.ascii_uppercase)
-            and set(alphabet) & set(string.digits)):
-        raise FusionModuleError("the excluded characters leave no upper case letter, lower case letter or digit")
+    classes = [klass for klass in (string.ascii_lowercase, string.ascii_uppercase, string.digits, string.punctuation)
+               if set(klass) & set(alphabet)]
+    if len(classes) < 3:
+        raise FusionModuleError("the excluded characters leave fewer than three of the classes lower case, "
+                                "upper case, digits and punctuation")
     while True:
         value = "".join(secrets.choice(alphabet) for _index in range(length))
-        if (any(c.islower() for c in value) and any(c.isupper() for c in value)
-                and any(c.isdigit() for c in value)):
+        if all(set(value) & set(klass) for klass in classes):
             return value
 
 
