@@ -17,7 +17,7 @@ description:
   - Connection settings come from the options below, then the standard AWS environment.
   - Fails when a secret does not exist (a check-mode run that would create it cannot read it:
     guard such tasks with C(when: not ansible_check_mode)).
-author: fusion.pos contributors
+author: fusion.pos contributors (@fusion-pos)
 options:
   _terms:
     description: Secret paths.

@@ -19,7 +19,7 @@ description:
   - Makes no write call; the same in check mode.
   - Run it once per run, before any task that writes, and use its RV(account_id) (never a literal)
     wherever an account ID is needed.
-author: fusion.pos contributors
+author: fusion.pos contributors (@fusion-pos)
 options:
   environments:
     description:

@@ -23,7 +23,7 @@ description:
     returned, logged or written to disk. When the user has no key but that secret exists, the
     module refuses rather than replace a stored key.
   - Exact check mode and C(--diff); a second run changes nothing.
-author: fusion.pos contributors
+author: fusion.pos contributors (@fusion-pos)
 options:
   org:
     description: The org ID (conventions.md section 2); the user is C(rms_<org>).

@@ -32,7 +32,7 @@ description:
   - Fails with every problem found, one line each. Never changes anything.
   - Runs on the controller, in-process (an action plugin of the same name), since it only reads
     the inventory files there.
-author: fusion.pos contributors
+author: fusion.pos contributors (@fusion-pos)
 options:
   path:
     description:

@@ -22,7 +22,7 @@ description:
   - Exact check mode and C(--diff) (existence and tags only).
   - Check mode on a secret that does not exist yet reports the change; the lookup cannot read it
     until a real run created it.
-author: fusion.pos contributors
+author: fusion.pos contributors (@fusion-pos)
 options:
   environment:
     description: The environment of the owner.

@@ -2,7 +2,6 @@
 
 import shutil
 import subprocess
-import sys
 
 import pytest
 import yaml
@@ -22,7 +21,7 @@ def inventories(tmp_path):
 
 
 def check(root):
-    return subprocess.run([sys.executable, str(CHECK), str(root)], capture_output=True, text=True, check=False)
+    return subprocess.run([str(CHECK), str(root)], capture_output=True, text=True, check=False)
 
 
 def write(path, data):
