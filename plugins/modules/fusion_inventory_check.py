@@ -25,9 +25,9 @@ description:
     unique across all environments compared case-insensitively. An inventory with
     C(fusion_sandbox=true) (the local emulator) is checked on its own and left out of the
     cross-environment rule, so it may mirror real org IDs.
-  - An environment fits its account: production and staging only where C(fusion_account_id) is the
+  - An environment fits its account, that is production and staging only where C(fusion_account_id) is the
     production account, qa, dev and demo only elsewhere.
-  - With O(org), also resolves the orgs a run asked for against O(groups): every item must name a
+  - With O(org), also resolves the orgs a run asked for against O(groups); every item must name a
     declared org of the loaded inventory or a group of them (no wildcards or patterns).
   - Fails with every problem found, one line each. Never changes anything.
   - Runs on the controller, in-process (an action plugin of the same name), since it only reads
