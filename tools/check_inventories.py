@@ -31,8 +31,9 @@ def main(argv):
     for decls in tree.orgs.values():
         for decl in decls:
             per_inventory.setdefault(decl["inventory"], []).append(decl["org"])
-    print("inventories OK: " + "; ".join("%s: %s" % (name, ", ".join(sorted(per_inventory.get(name, []))) or "no orgs")
-                                        for name in sorted(tree.inventories)))
+    summary = ["%s: %s" % (name, ", ".join(sorted(per_inventory.get(name, []))) or "no orgs")
+               for name in sorted(tree.inventories)]
+    print("inventories OK: " + "; ".join(summary))
     return 0
 
 

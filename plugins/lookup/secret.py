@@ -13,10 +13,10 @@ version_added: 0.1.0
 description:
   - Returns the value of each secret path given (for example C(fusion-pos/qa/xmsqa1/db-login)),
     as created by M(fusion.pos.fusion_secret) or M(fusion.pos.fusion_iam_user).
-  - Use it only in tasks with C(no_log: true), and never register or print what it returns.
+  - Use it only in tasks with C(no_log=true), and never register or print what it returns.
   - Connection settings come from the options below, then the standard AWS environment.
-  - Fails when a secret does not exist (a check-mode run that would create it cannot read it:
-    guard such tasks with C(when: not ansible_check_mode)).
+  - Fails when a secret does not exist. A check-mode run that would create it cannot read it, so
+    guard such tasks with C(when=not ansible_check_mode).
 author: fusion.pos contributors (@fusion-pos)
 options:
   _terms:

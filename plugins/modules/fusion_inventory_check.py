@@ -14,13 +14,15 @@ version_added: 0.1.0
 description:
   - Reads every environment inventory under O(path) (each sub-directory, for example
     C(inventories/production), C(inventories/qa), C(inventories/sandbox)) as files, without AWS.
-  - Environment settings (C(group_vars/all.yml) or C(group_vars/all/*.yml)) must declare
+  - Environment settings (C(group_vars/all/*.yml), or C(group_vars/all.yml)) must declare
     C(fusion_environment), C(fusion_account_id), C(fusion_production_account_id), C(fusion_region),
     C(aws_endpoint_url) (empty for AWS itself), C(fusion_secrets_backend), C(ansible_connection=local)
     and C(ansible_python_interpreter).
   - Each org is one file C(<org>.yml) declaring exactly one host, the org, in group C(orgs), with
     C(org_site_title) and optionally C(fusion_environment), C(org_sites), C(org_placement),
-    C(org_iam_access_key), C(org_pos_domain); nothing else.
+    C(org_iam_access_key), C(org_pos_domain); nothing else. A file named like an org ID is always
+    taken for an org file; other files without an C(orgs) group (for example C(pos_hosts.yml) of the
+    shared infrastructure) are left to their own checks.
   - Org IDs follow the org-ID rule, every name derived from them fits its AWS limit, and they are
     unique across all environments compared case-insensitively. An inventory with
     C(fusion_sandbox=true) (the local emulator) is checked on its own and left out of the
@@ -195,7 +197,7 @@ class Tree:
                 continue
             settings.update(data)
         if not found:
-            self.error(directory, "has no environment settings (group_vars/all.yml)")
+            self.error(directory, "has no environment settings (group_vars/all/*.yml)")
             return None
         return settings
 
@@ -278,6 +280,9 @@ class Tree:
             self.error(path, "cannot be read as YAML: %s" % str(exc).replace("\n", " "))
             return
         shape = "an org file declares exactly one host, the org, in group orgs: {orgs: {hosts: {%s: {...}}}}" % stem
+        named_like_org = re.match(r"^[a-z][a-z0-9]*$", stem) is not None
+        if not named_like_org and not (isinstance(data, dict) and "orgs" in data):
+            return  # not an org file (shared resources such as pos_hosts.yml have their own checks)
         if not isinstance(data, dict) or list(data) != ["orgs"] or not isinstance(data["orgs"], dict) \
                 or list(data["orgs"]) != ["hosts"] or not isinstance(data["orgs"]["hosts"], dict) \
                 or len(data["orgs"]["hosts"]) != 1:

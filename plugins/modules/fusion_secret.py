@@ -107,7 +107,12 @@ secret:
     - ARN and version are null when check mode would create the secret.
   returned: when O(purpose) is given
   type: dict
-  sample: {name: fusion-pos/qa/xmsqa1/db-login, arn: "arn:aws:secretsmanager:us-east-1:123456789012:secret:fusion-pos/qa/xmsqa1/db-login-AbCdEf", version_id: "...", tags: {OrgId: xmsqa1}, created: false}
+  sample:
+    name: fusion-pos/qa/xmsqa1/db-login
+    arn: "arn:aws:secretsmanager:us-east-1:123456789012:secret:fusion-pos/qa/xmsqa1/db-login-AbCdEf"
+    version_id: "EXAMPLE1-90ab-cdef-fedc-ba987EXAMPLE"
+    tags: {OrgId: xmsqa1}
+    created: false
 secrets:
   description: One entry like RV(secret) per purpose, in the order given.
   returned: always

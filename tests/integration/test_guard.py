@@ -66,7 +66,7 @@ def test_real_qa_inventory_never_reaches_the_emulators_account(aws):
     # inventories/qa declares an account that is not the emulator's: the guard stops the run.
     result = provision(aws.url, "xmsqa1", inventory=REPO / "inventories" / "qa", aws_endpoint_url="")
     assert result.rc != 0
-    assert "but the inventory declares account 222222222222" in result.output
+    assert "but the inventory declares account 000000000000" in result.output
     assert aws.writes() == []
 
 

@@ -34,7 +34,7 @@ def org_file(org, **org_vars):
 
 
 def edit_settings(root, env="sandbox", drop=(), **changes):
-    path = root / env / "group_vars" / "all.yml"
+    path = root / env / "group_vars" / "all" / "environment.yml"
     data = yaml.safe_load(path.read_text())
     for key in drop:
         del data[key]
@@ -62,6 +62,14 @@ def test_check_reports_every_problem_one_line_each(inventories):
     assert len(errors) == 2
     assert "qa/Bad1.yml" in errors[0] and RULE in errors[0]
     assert "org_sites must be a list" in errors[1]
+
+
+def test_files_of_other_groups_are_not_org_files(inventories):
+    # e.g. the shared infrastructure's pos_hosts.yml and group_vars/all/shared.yml
+    write(inventories / "qa" / "pos_hosts.yml", {"pos_hosts": {"hosts": {"POS01": {"pos_host": {"region": "us-east-1"}}}}})
+    write(inventories / "qa" / "group_vars" / "all" / "shared.yml", {"shared_environment": "qa"})
+    result = check(inventories)
+    assert result.returncode == 0, result.stdout
 
 
 def test_sandbox_may_mirror_a_real_org_id(inventories):
@@ -149,8 +157,11 @@ BAD_INPUTS = [
     ("not a local connection", "xmsqa1", _settings(ansible_connection="ssh"), "ansible_connection must be local"),
     ("environment that does not fit the account", "xmsqa1", _settings("production", fusion_environment="qa"),
      "environment qa never lives in the POS Production account"),
-    ("no environment settings", "xmsqa1", _remove("production/group_vars/all.yml"),
-     "production: has no environment settings (group_vars/all.yml)"),
+    ("no environment settings", "xmsqa1", _remove("production/group_vars/all/environment.yml"),
+     "production: has no environment settings (group_vars/all/*.yml)"),
+    ("org file with a second group", "xmsqa1",
+     _raw("xmsqa3.yml", yaml.safe_dump(dict(org_file("xmsqa3"), pos_hosts={"hosts": {"POS01": {}}}))),
+     "an org file declares exactly one host"),
 ]
 
 

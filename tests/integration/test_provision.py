@@ -23,7 +23,7 @@ SECRETS_TASK = "Generated secrets of the org"
 def step(result, name, host):
     """The result of the role task called ``name`` (ansible prefixes it with the role)."""
     matches = [res for task, res in result.task_results(host) if task.split(" : ")[-1] == name]
-    assert matches, "no task %r for %s in %s" % (name, host, [task for task, _ in result.task_results(host)])
+    assert matches, "no task %r for %s in %s" % (name, host, [task for task, _result in result.task_results(host)])
     return matches[-1]
 
 

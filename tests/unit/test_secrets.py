@@ -47,7 +47,7 @@ def test_generated_password_has_every_class_and_no_excluded_character(length):
 
 
 def test_generated_passwords_differ():
-    assert len({_secrets.generate_password() for _ in range(50)}) == 50
+    assert len({_secrets.generate_password() for _index in range(50)}) == 50
 
 
 @pytest.mark.parametrize("length, exclude, message", [
