@@ -10,10 +10,11 @@ import json
 
 import pytest
 
-from fusion_testlib import REPO
+from fusion_testlib import OTHER_ACCOUNT_ID, REPO
 
 S3_READY = all((REPO / "plugins" / "modules" / name).exists()
                for name in ("fusion_s3_bucket.py", "fusion_bucket_policy.py"))
+needs_s3 = pytest.mark.skipif(not S3_READY, reason="fusion_s3_bucket/fusion_bucket_policy not merged yet")
 SANDBOX = REPO / "inventories" / "sandbox"
 TWO_ORGS = "xmsqa1,xmsqa2"
 IAM_TASK = "IAM user of the org, programmatic access only"
@@ -128,3 +129,17 @@ def test_an_org_repaired_by_hand_is_put_back_by_the_next_run(provisioned, provis
     assert result.rc == 0, result.output
     assert step(result, IAM_TASK, "xmsqa1")["changes"] == ["login_profile", "inline_policies"]
     assert iam.list_user_policies(UserName="rms_xmsqa1")["PolicyNames"] == []
+
+
+@needs_s3
+def test_taken_bucket_name_gives_a_reported_fallback_that_the_policy_follows(provision, boto):
+    boto("s3", account=OTHER_ACCOUNT_ID).create_bucket(Bucket="fusion-rms-xmsqa1")
+    result = provision("xmsqa1")
+    assert result.rc == 0, result.output
+    bucket = step(result, "S3 bucket of the org", "xmsqa1")["bucket"]
+    assert bucket.startswith("fusion-rms-xmsqa1-")
+    policy = json.loads(boto("s3").get_bucket_policy(Bucket=bucket)["Policy"])
+    assert {item["Resource"] for item in policy["Statement"] if item["Sid"] == "FusionOrgUserList"} == \
+        {"arn:aws:s3:::" + bucket}
+    summary = step(result, "Summary and manual checklist of the org", "xmsqa1")["msg"]
+    assert "S3 bucket: %s (FALLBACK name: fusion-rms-xmsqa1 belongs to someone else)" % bucket in summary
