@@ -1,0 +1,182 @@
+# -*- coding: utf-8 -*-
+# Copyright: fusion.pos contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The password manager of fusion.pos: one small interface, AWS Secrets Manager by default.
+
+A backend is a class with
+
+- ``describe(path)``: the metadata of the secret at ``path`` (``SecretInfo``) or None; never the value;
+- ``get(path)``: the value (a string) or None when there is no such secret;
+- ``create(path, value, tags=None, description=None)``: store a new secret, give back its
+  ``SecretInfo``; fails when one exists (nothing here ever overwrites or rotates a value);
+- ``tag(path, tags)``: add or update tags on an existing secret (never touches its value).
+
+``BACKENDS`` maps the names accepted by the ``secret_backend`` options to the classes, so another
+store (HashiCorp Vault, 1Password, ...) is one more class with these four methods and one more entry.
+Values are generated here (``generate_password()``), never by the store, so every store makes the
+same kind of secret.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import secrets
+import string
+
+from ansible_collections.fusion.pos.plugins.module_utils._aws import (
+    FusionModuleError, aws_call, client,
+)
+
+DEFAULT_LENGTH = 32
+# Characters that break connection strings, URLs, shells or SQL literals when a secret is pasted.
+DEFAULT_EXCLUDE = "\"'`\\/@:;,%&$#!?={}[]()<>|^~ "
+PASSWORD_ALPHABET = string.ascii_letters + string.digits + string.punctuation
+
+
+class SecretInfo:
+    """What may be shown about a secret: its name, ARN, version, tags; never its value."""
+
+    def __init__(self, name, arn=None, version_id=None, tags=None, deleted=False):
+        self.name = name
+        self.arn = arn
+        self.version_id = version_id
+        self.tags = dict(tags or {})
+        self.deleted = deleted
+
+    def as_dict(self):
+        return {"name": self.name, "arn": self.arn, "version_id": self.version_id, "tags": dict(self.tags)}
+
+
+def generate_password(length=DEFAULT_LENGTH, exclude=DEFAULT_EXCLUDE):
+    """A random password of ``length`` characters (``secrets`` module, never the store).
+
+    It holds at least one character of every class (lower case, upper case, digit, punctuation)
+    that ``exclude`` leaves; at least three classes must be left (SQL Server's complexity rule).
+    """
+    alphabet = "".join(char for char in PASSWORD_ALPHABET if char not in (exclude or ""))
+    if length < 12:
+        raise FusionModuleError("a generated secret needs at least 12 characters, got %d" % length)
+    classes = [klass for klass in (string.ascii_lowercase, string.ascii_uppercase, string.digits, string.punctuation)
+               if set(klass) & set(alphabet)]
+    if len(classes) < 3:
+        raise FusionModuleError("the excluded characters leave fewer than three of the classes lower case, "
+                                "upper case, digits and punctuation")
+    while True:
+        value = "".join(secrets.choice(alphabet) for _index in range(length))
+        if all(set(value) & set(klass) for klass in classes):
+            return value
+
+
+# --- AWS Secrets Manager: one function per call ---------------------------------------------
+
+@aws_call("read the secret's metadata", "secret {0}")
+def _describe_secret(sm, name):
+    try:
+        return sm.describe_secret(SecretId=name)
+    except sm.exceptions.ResourceNotFoundException:
+        return None
+
+
+@aws_call("read the secret's value", "secret {0}")
+def _get_secret_value(sm, name):
+    try:
+        return sm.get_secret_value(SecretId=name)
+    except sm.exceptions.ResourceNotFoundException:
+        return None
+
+
+@aws_call("create the secret", "secret {0}")
+def _create_secret(sm, name, value, tags, description, kms_key_id):
+    kwargs = dict(Name=name, SecretString=value,
+                  Tags=[{"Key": key, "Value": val} for key, val in sorted(tags.items())])
+    if description:
+        kwargs["Description"] = description
+    if kms_key_id:
+        kwargs["KmsKeyId"] = kms_key_id
+    return sm.create_secret(**kwargs)
+
+
+@aws_call("tag the secret", "secret {0}")
+def _tag_secret(sm, name, tags):
+    return sm.tag_resource(SecretId=name, Tags=[{"Key": key, "Value": val} for key, val in sorted(tags.items())])
+
+
+def _current_version(answer):
+    for version, stages in (answer.get("VersionIdsToStages") or {}).items():
+        if "AWSCURRENT" in stages:
+            return version
+    return None
+
+
+class AWSSecretsManagerStore:
+    """The default store: AWS Secrets Manager, in the module's account and region."""
+
+    name = "aws_secretsmanager"
+
+    def __init__(self, module, kms_key_id=None, sm_client=None):
+        self.client = sm_client if sm_client is not None else client(module, "secretsmanager")
+        self.kms_key_id = kms_key_id
+
+    def describe(self, path):
+        answer = _describe_secret(self.client, path)
+        if answer is None:
+            return None
+        tags = dict((item["Key"], item["Value"]) for item in answer.get("Tags") or [])
+        return SecretInfo(answer.get("Name", path), answer.get("ARN"), _current_version(answer), tags,
+                          deleted=bool(answer.get("DeletedDate")))
+
+    def get(self, path):
+        answer = _get_secret_value(self.client, path)
+        if answer is None:
+            return None
+        return answer.get("SecretString")
+
+    def create(self, path, value, tags=None, description=None):
+        answer = _create_secret(self.client, path, value, dict(tags or {}), description, self.kms_key_id)
+        return SecretInfo(answer.get("Name", path), answer.get("ARN"), answer.get("VersionId"), tags)
+
+    def tag(self, path, tags):
+        _tag_secret(self.client, path, dict(tags))
+
+
+BACKENDS = {AWSSecretsManagerStore.name: AWSSecretsManagerStore}
+DEFAULT_BACKEND = AWSSecretsManagerStore.name
+
+
+def store(module, backend=DEFAULT_BACKEND, **options):
+    """The password-manager backend named ``backend``."""
+    if backend not in BACKENDS:
+        raise FusionModuleError("unknown password-manager backend %r: one of %s"
+                                % (backend, ", ".join(sorted(BACKENDS))))
+    return BACKENDS[backend](module, **options)
+
+
+def ensure_secret(backend, path, tags, generate, check_mode, description=None):
+    """Create the secret at ``path`` with ``generate()`` when it does not exist; never rotate.
+
+    Returns ``(changed, before, after, info)``: before/after are what ``--diff`` shows (existence
+    and tags only), ``info`` the SecretInfo (None when check mode would create it).
+    """
+    current = backend.describe(path)
+    if current is not None and current.deleted:
+        raise FusionModuleError(
+            "secret %s is scheduled for deletion: restore it (or let the deletion finish) before "
+            "provisioning again; fusion.pos never replaces a secret's value on its own" % path
+        )
+    if current is None:
+        after = {"exists": True, "tags": dict(tags)}
+        if check_mode:
+            return True, {"exists": False}, after, None
+        info = backend.create(path, generate(), tags=tags, description=description)
+        return True, {"exists": False}, after, info
+    before = {"exists": True, "tags": dict(current.tags)}
+    missing = dict((key, val) for key, val in tags.items() if current.tags.get(key) != val)
+    if not missing:
+        return False, before, before, current
+    new_tags = dict(current.tags)
+    new_tags.update(missing)
+    if not check_mode:
+        backend.tag(path, missing)
+    current.tags = new_tags
+    return True, before, {"exists": True, "tags": new_tags}, current

@@ -1,0 +1,211 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: fusion.pos contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+module: fusion_secret
+short_description: A generated secret in the fusion.pos password manager
+version_added: 0.1.0
+description:
+  - Makes a secret exist at C(fusion-pos/<environment>/<owner>/<purpose>) in the password manager
+    (AWS Secrets Manager by default). When it does not exist, a random value is generated and
+    stored; when it exists, its value is never read, replaced or rotated.
+  - The value is never returned, logged or written to a file; only the name, ARN and version are
+    returned. Read it back with the P(fusion.pos.secret#lookup) lookup in a task with C(no_log).
+  - Tags C(OrgId=<owner>) when the owner is an org, plus O(tags); missing tags are added to an
+    existing secret.
+  - Exact check mode and C(--diff) (existence and tags only).
+  - Check mode on a secret that does not exist yet reports the change; the lookup cannot read it
+    until a real run created it.
+author: fusion.pos contributors (@fusion-pos)
+options:
+  environment:
+    description: The environment of the owner.
+    type: str
+    required: true
+    choices: [production, staging, qa, dev, demo]
+  owner:
+    description: The org ID or the shared resource (C(db-POS-NN), C(mq-POS-NN), C(POSNN)) the secret belongs to.
+    type: str
+    required: true
+  purpose:
+    description:
+      - What the secret is for, lower-case letters, digits and C(-) (for example C(db-login)).
+      - Exactly one of O(purpose) and O(purposes) is required.
+    type: str
+  purposes:
+    description:
+      - Several secrets of the same owner in one module run (one per purpose), each handled as
+        with O(purpose).
+    type: list
+    elements: str
+  state:
+    description: Only C(present); secrets are removed by hand.
+    type: str
+    choices: [present]
+    default: present
+  length:
+    description: Length of a generated value (at least 12).
+    type: int
+    default: 32
+  exclude_characters:
+    description:
+      - Characters a generated value never contains. The default leaves out quotes, C(\), C(/),
+        C(@), C(:), C(;) and other characters that break connection strings, URLs or shells.
+    type: str
+  description:
+    description: Description stored with a new secret.
+    type: str
+  tags:
+    description: Extra tags.
+    type: dict
+    default: {}
+  backend:
+    description: The password-manager backend.
+    type: str
+    choices: [aws_secretsmanager]
+    default: aws_secretsmanager
+  kms_key_id:
+    description: KMS key for a new secret; the account's default Secrets Manager key when not given.
+    type: str
+extends_documentation_fragment:
+  - fusion.pos.connection
+"""
+
+EXAMPLES = r"""
+- name: Password of the org's database login
+  fusion.pos.fusion_secret:
+    environment: qa
+    owner: xmsqa1
+    purpose: db-login
+  register: db_secret
+
+- name: Every generated secret of an org in one module run
+  fusion.pos.fusion_secret:
+    environment: qa
+    owner: xmsqa1
+    purposes: [db-login, rabbitmq]
+
+- name: Master password of a shared RDS instance
+  fusion.pos.fusion_secret:
+    environment: production
+    owner: db-POS-01
+    purpose: master
+    length: 40
+"""
+
+RETURN = r"""
+secret:
+  description:
+    - The secret's name, ARN, current version, tags and whether it was created (or would be, in
+      check mode); never its value.
+    - ARN and version are null when check mode would create the secret.
+  returned: when O(purpose) is given
+  type: dict
+  sample:
+    name: fusion-pos/qa/xmsqa1/db-login
+    arn: "arn:aws:secretsmanager:us-east-1:123456789012:secret:fusion-pos/qa/xmsqa1/db-login-AbCdEf"
+    version_id: "EXAMPLE1-90ab-cdef-fedc-ba987EXAMPLE"
+    tags: {OrgId: xmsqa1}
+    created: false
+secrets:
+  description: One entry like RV(secret) per purpose, in the order given.
+  returned: always
+  type: list
+  elements: dict
+created:
+  description: Whether any secret was created (or would be, in check mode).
+  returned: always
+  type: bool
+"""
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.fusion.pos.plugins.module_utils._aws import (
+    CONNECTION_ARGS, require_boto3, run_module,
+)
+from ansible_collections.fusion.pos.plugins.module_utils._diff import DifferenceTracker
+from ansible_collections.fusion.pos.plugins.module_utils import _naming
+from ansible_collections.fusion.pos.plugins.module_utils import _secrets
+
+
+def secret_tags(owner, extra):
+    tags = dict((str(key), str(value)) for key, value in (extra or {}).items())
+    try:
+        return _naming.org_tags(owner, tags)
+    except _naming.NamingError:  # a shared resource, not an org
+        return tags
+
+
+def purposes_of(params):
+    return [params["purpose"]] if params["purpose"] else list(params["purposes"])
+
+
+def work(module):
+    params = module.params
+    paths = [_naming.secret_path(params["environment"], params["owner"], purpose) for purpose in purposes_of(params)]
+    tags = secret_tags(params["owner"], params["tags"])
+    exclude = params["exclude_characters"]
+    if exclude is None:
+        exclude = _secrets.DEFAULT_EXCLUDE
+    length = params["length"]
+    # Fails now, before any AWS call, when length or exclusions cannot make a password.
+    _secrets.generate_password(length, exclude)
+
+    def generate():
+        return _secrets.generate_password(length, exclude)
+
+    backend = _secrets.store(module, params["backend"], kms_key_id=params["kms_key_id"])
+    tracker = DifferenceTracker()
+    secrets = []
+    for path in paths:
+        changed, before, after, info = _secrets.ensure_secret(
+            backend, path, tags, generate, module.check_mode, description=params["description"])
+        tracker.add(path, before, after, changed)
+        entry = info.as_dict() if info is not None else {"name": path, "arn": None, "version_id": None, "tags": tags}
+        entry["created"] = before == {"exists": False}
+        secrets.append(entry)
+    result = dict(changed=tracker.changed, created=any(item["created"] for item in secrets), secrets=secrets)
+    if params["purpose"]:
+        result["secret"] = secrets[0]
+    if module._diff:
+        result["diff"] = tracker.diff("secrets of %s" % params["owner"])
+    return result
+
+
+def main():
+    argument_spec = dict(
+        environment=dict(type="str", required=True, choices=list(_naming.ENVIRONMENTS)),
+        owner=dict(type="str", required=True),
+        purpose=dict(type="str"),
+        purposes=dict(type="list", elements="str"),
+        state=dict(type="str", choices=["present"], default="present"),
+        length=dict(type="int", default=32),
+        exclude_characters=dict(type="str", no_log=False),
+        description=dict(type="str"),
+        tags=dict(type="dict", default={}),
+        backend=dict(type="str", choices=sorted(_secrets.BACKENDS), default=_secrets.DEFAULT_BACKEND),
+        kms_key_id=dict(type="str", no_log=False),
+        **CONNECTION_ARGS
+    )
+    module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True,
+                           mutually_exclusive=[("purpose", "purposes")],
+                           required_one_of=[("purpose", "purposes")])
+    require_boto3(module)
+    if not purposes_of(module.params):
+        module.fail_json(msg="purposes must name at least one purpose")
+    try:
+        for purpose in purposes_of(module.params):
+            _naming.secret_path(module.params["environment"], module.params["owner"], purpose)
+    except _naming.NamingError as exc:
+        module.fail_json(msg=str(exc))
+    run_module(module, work)
+
+
+if __name__ == "__main__":
+    main()

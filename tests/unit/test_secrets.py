@@ -1,0 +1,102 @@
+"""module_utils/_secrets.py: generation, the never-rotate rule and the pluggable store."""
+
+import string
+
+import boto3
+import pytest
+from moto import mock_aws
+
+from ansible_collections.fusion.pos.plugins.module_utils import _secrets
+from ansible_collections.fusion.pos.plugins.module_utils._aws import FusionModuleError
+
+
+class MemoryStore:
+    """Another store behind the same interface: what a second backend needs to provide."""
+
+    def __init__(self):
+        self.values = {}
+        self.tags = {}
+        self.writes = 0
+
+    def describe(self, path):
+        if path not in self.values:
+            return None
+        return _secrets.SecretInfo(path, "mem:" + path, "v1", self.tags[path])
+
+    def get(self, path):
+        return self.values.get(path)
+
+    def create(self, path, value, tags=None, description=None):
+        assert path not in self.values
+        self.values[path], self.tags[path] = value, dict(tags or {})
+        self.writes += 1
+        return self.describe(path)
+
+    def tag(self, path, tags):
+        self.tags[path].update(tags)
+        self.writes += 1
+
+
+@pytest.mark.parametrize("length", [12, 32, 64])
+def test_generated_password_has_every_class_and_no_excluded_character(length):
+    value = _secrets.generate_password(length)
+    assert len(value) == length
+    assert not set(value) & set(_secrets.DEFAULT_EXCLUDE)
+    for klass in (string.ascii_lowercase, string.ascii_uppercase, string.digits):
+        assert set(value) & set(klass)
+
+
+def test_generated_passwords_differ():
+    assert len({_secrets.generate_password() for _index in range(50)}) == 50
+
+
+@pytest.mark.parametrize("length, exclude, message", [
+    (11, "", "at least 12 characters"),
+    (32, string.ascii_letters + string.digits, "fewer than three of the classes"),
+])
+def test_impossible_passwords_are_refused(length, exclude, message):
+    with pytest.raises(FusionModuleError, match=message):
+        _secrets.generate_password(length, exclude)
+
+
+def test_missing_secret_is_created_once_and_never_rotated():
+    store = MemoryStore()
+    changed, before, after, info = _secrets.ensure_secret(store, "p", {"OrgId": "a"}, lambda: "v1", False)
+    assert (changed, before, after["exists"], info.name) == (True, {"exists": False}, True, "p")
+    changed, _before, _after, _info = _secrets.ensure_secret(store, "p", {"OrgId": "a"}, lambda: "v2", False)
+    assert changed is False and store.values["p"] == "v1" and store.writes == 1
+
+
+def test_check_mode_never_writes_and_never_generates():
+    store = MemoryStore()
+
+    def generate():
+        raise AssertionError("generated in check mode")
+
+    changed, _before, _after, info = _secrets.ensure_secret(store, "p", {}, generate, True)
+    assert (changed, info, store.writes) == (True, None, 0)
+
+
+def test_missing_tags_are_added_without_touching_the_value():
+    store = MemoryStore()
+    store.create("p", "kept", {"Team": "pos"})
+    changed, before, after, _info = _secrets.ensure_secret(store, "p", {"OrgId": "a"}, lambda: "new", False)
+    assert changed and before["tags"] == {"Team": "pos"} and after["tags"] == {"Team": "pos", "OrgId": "a"}
+    assert store.values["p"] == "kept"
+
+
+def test_unknown_backend_is_refused():
+    with pytest.raises(FusionModuleError, match="unknown password-manager backend 'vault'"):
+        _secrets.store(None, "vault")
+
+
+@mock_aws
+def test_aws_backend_round_trip():
+    store = _secrets.AWSSecretsManagerStore(None, sm_client=boto3.client("secretsmanager", region_name="us-east-1"))
+    assert store.describe("fusion-pos/qa/a/db-login") is None and store.get("fusion-pos/qa/a/db-login") is None
+    info = store.create("fusion-pos/qa/a/db-login", "s3cret-Value-1", {"OrgId": "a"})
+    assert info.arn.startswith("arn:aws:secretsmanager:") and info.version_id
+    described = store.describe("fusion-pos/qa/a/db-login")
+    assert described.tags == {"OrgId": "a"} and described.version_id == info.version_id
+    assert "s3cret" not in repr(described.as_dict())
+    assert store.get("fusion-pos/qa/a/db-login") == "s3cret-Value-1"
