@@ -279,6 +279,7 @@ def handle_org_policy(s3, spec, bucket, created, check_mode):
 def _result(spec, s3, bucket, tracker, created, deleted, tags, pab, ownership, diff):
     result = dict(
         changed=tracker.changed,
+        changes=tracker.changed_items(),
         bucket=bucket,
         bucket_arn=bucket_arn(s3, bucket),
         convention_name=spec.convention_name,

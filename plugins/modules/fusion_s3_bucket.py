@@ -140,6 +140,12 @@ bucket:
   returned: always
   type: str
   sample: fusion-rms-xmsqa1
+changes:
+  description: The sub-resources this run changed (in check mode - would change), in the order they are handled.
+  returned: always
+  type: list
+  elements: str
+  sample: [bucket, tags, public_access_block, pub_folder, policy]
 bucket_arn:
   description: The ARN of RV(bucket).
   returned: always

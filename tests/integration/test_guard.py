@@ -26,7 +26,7 @@ def root_caller(tmp_path):
 
 
 def provision(url, org, inventory=REPO / "inventories" / "sandbox", **extra):
-    variables = {"org": org, "aws_endpoint_url": url, "org_s3_enabled": False}
+    variables = {"org": org, "aws_endpoint_url": url}
     variables.update(extra)
     return fusion_testlib.run_playbook("provision.yml", url, inventory=inventory, extra_vars=variables)
 

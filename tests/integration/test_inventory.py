@@ -171,7 +171,7 @@ def test_bad_input_is_refused_before_any_aws_call(aws, inventories, org, change,
         change(inventories)
     result = fusion_testlib.run_playbook(
         "provision.yml", aws.url, inventory=inventories / "sandbox",
-        extra_vars={"org": org, "aws_endpoint_url": aws.url, "org_s3_enabled": False})
+        extra_vars={"org": org, "aws_endpoint_url": aws.url})
     assert result.rc != 0
     assert message in result.output
     assert aws.calls() == []

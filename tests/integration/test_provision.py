@@ -1,8 +1,5 @@
 """End to end: ``ansible-playbook provision.yml -e org=...`` against the emulator.
 
-The S3 steps (fusion.pos.fusion_s3_bucket, fusion.pos.fusion_bucket_policy) come from another
-branch: until both modules exist the runs switch them off (``org_s3_enabled``) and the S3 checks
-are skipped; once merged, everything below runs with them.
 The read-back of every resource after one real run is in test_provision_readback.py.
 """
 
@@ -12,9 +9,6 @@ import pytest
 
 from fusion_testlib import OTHER_ACCOUNT_ID, REPO
 
-S3_READY = all((REPO / "plugins" / "modules" / name).exists()
-               for name in ("fusion_s3_bucket.py", "fusion_bucket_policy.py"))
-needs_s3 = pytest.mark.skipif(not S3_READY, reason="fusion_s3_bucket/fusion_bucket_policy not merged yet")
 SANDBOX = REPO / "inventories" / "sandbox"
 TWO_ORGS = "xmsqa1,xmsqa2"
 IAM_TASK = "IAM user of the org, programmatic access only"
@@ -32,7 +26,7 @@ def step(result, name, host):
 def provision(playbook, aws):
     """``provision(org, **options)``: provision.yml on the sandbox inventory, against this emulator."""
     def run(org, extra_vars=None, **kwargs):
-        variables = {"org": org, "aws_endpoint_url": aws.url, "org_s3_enabled": S3_READY}
+        variables = {"org": org, "aws_endpoint_url": aws.url}
         variables.update(extra_vars or {})
         kwargs.setdefault("inventory", SANDBOX)
         return playbook("provision.yml", extra_vars=variables, **kwargs)
@@ -51,9 +45,7 @@ def provisioned(provision, aws):
 def test_dry_run_on_an_empty_account_reports_every_step_changed_without_writing(provision, aws):
     result = provision(TWO_ORGS, check=True)
     assert result.rc == 0, result.output
-    steps = [IAM_TASK, SECRETS_TASK]
-    if S3_READY:
-        steps += ["S3 bucket of the org", "Bucket policy of the org"]
+    steps = [IAM_TASK, "S3 bucket of the org and its bucket policy", SECRETS_TASK]
     for org in ("xmsqa1", "xmsqa2"):
         assert [step(result, name, org)["changed"] for name in steps] == [True] * len(steps)
     assert aws.writes() == []
@@ -131,12 +123,11 @@ def test_an_org_repaired_by_hand_is_put_back_by_the_next_run(provisioned, provis
     assert iam.list_user_policies(UserName="rms_xmsqa1")["PolicyNames"] == []
 
 
-@needs_s3
 def test_taken_bucket_name_gives_a_reported_fallback_that_the_policy_follows(provision, boto):
     boto("s3", account=OTHER_ACCOUNT_ID).create_bucket(Bucket="fusion-rms-xmsqa1")
     result = provision("xmsqa1")
     assert result.rc == 0, result.output
-    bucket = step(result, "S3 bucket of the org", "xmsqa1")["bucket"]
+    bucket = step(result, "S3 bucket of the org and its bucket policy", "xmsqa1")["bucket"]
     assert bucket.startswith("fusion-rms-xmsqa1-")
     policy = json.loads(boto("s3").get_bucket_policy(Bucket=bucket)["Policy"])
     assert {item["Resource"] for item in policy["Statement"] if item["Sid"] == "FusionOrgUserList"} == \

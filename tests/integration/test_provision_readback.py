@@ -11,9 +11,6 @@ import pytest
 import fusion_testlib
 from fusion_testlib import ACCOUNT_ID, REPO
 
-S3_READY = all((REPO / "plugins" / "modules" / name).exists()
-               for name in ("fusion_s3_bucket.py", "fusion_bucket_policy.py"))
-needs_s3 = pytest.mark.skipif(not S3_READY, reason="fusion_s3_bucket/fusion_bucket_policy not merged yet")
 ORGS = ("xmsqa1", "xmsqa2")
 
 
@@ -22,7 +19,7 @@ def state(emulator):
     emulator.reset()
     result = fusion_testlib.run_playbook(
         "provision.yml", emulator.url, inventory=REPO / "inventories" / "sandbox",
-        extra_vars={"org": ",".join(ORGS), "aws_endpoint_url": emulator.url, "org_s3_enabled": S3_READY})
+        extra_vars={"org": ",".join(ORGS), "aws_endpoint_url": emulator.url})
     assert result.rc == 0, result.output
     yield result
     emulator.reset()
@@ -73,11 +70,9 @@ def test_summary_names_what_is_in_use_and_the_manual_checklist(state):
     assert "secrets: fusion-pos/qa/xmsqa1/db-login, fusion-pos/qa/xmsqa1/rabbitmq" in msg
     assert "Authorization server: Create New organization, ID xmsqa1" in msg
     assert "Licence activation" in msg
-    if S3_READY:
-        assert "S3 bucket: fusion-rms-xmsqa1" in msg
+    assert "S3 bucket: fusion-rms-xmsqa1" in msg
 
 
-@needs_s3
 @pytest.mark.parametrize("org", ORGS)
 def test_bucket_is_tagged_and_public_only_by_policy(client, org):
     s3 = client("s3")
@@ -91,7 +86,6 @@ def test_bucket_is_tagged_and_public_only_by_policy(client, org):
     s3.head_object(Bucket=bucket, Key="pub/")
 
 
-@needs_s3
 @pytest.mark.parametrize("org", ORGS)
 def test_bucket_policy_grants_the_org_user_of_the_callers_account(client, org):
     policy = json.loads(client("s3").get_bucket_policy(Bucket="fusion-rms-" + org)["Policy"])

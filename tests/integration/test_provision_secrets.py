@@ -63,7 +63,7 @@ def leaks(paths, values):
 def verbose_run(playbook, aws, tmp_path):
     start = time.time() - 1
     result = playbook("provision.yml", inventory=REPO / "inventories" / "sandbox", verbosity=4, json_output=False,
-                      extra_vars={"org": "xmsqa1,xmsdev1", "aws_endpoint_url": aws.url, "org_s3_enabled": False})
+                      extra_vars={"org": "xmsqa1,xmsdev1", "aws_endpoint_url": aws.url})
     assert result.rc == 0, result.output[-3000:]
     return start, result
 
