@@ -25,7 +25,7 @@ PASSWORD_LENGTH = 32
 def generate_password(length=PASSWORD_LENGTH):
     """A strong random password: at least one upper, one lower, one digit and one symbol."""
     while True:
-        value = "".join(secrets.choice(PASSWORD_ALPHABET) for _ in range(length))
+        value = "".join(secrets.choice(PASSWORD_ALPHABET) for _position in range(length))
         if (any(c.islower() for c in value) and any(c.isupper() for c in value)
                 and any(c.isdigit() for c in value) and any(not c.isalnum() for c in value)):
             return value

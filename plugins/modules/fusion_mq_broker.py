@@ -25,7 +25,7 @@ description:
     instance type and engine version are updated (AWS applies them at the next reboot).
   - Unlike community.aws.mq_broker, check mode reads the real state and reports exactly the change a
     real run would make, and a missing broker is simply reported as to be created.
-author: fusion.pos contributors
+author: Fusion POS team (@fusion-pos)
 options:
   name:
     description: The broker name, C(mq-POS-NN).

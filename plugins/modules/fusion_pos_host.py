@@ -25,7 +25,7 @@ description:
   - Availability zone and subnet of an existing instance are refused when they differ; a different
     instance type is reported as a warning and left alone (changing it needs a stop).
   - Check mode reads real state and reports exactly the change a real run would make, without writes.
-author: fusion.pos contributors
+author: Fusion POS team (@fusion-pos)
 options:
   name:
     description: The host name, C(POSNN).

@@ -23,7 +23,7 @@ description:
     instance class, storage (growth only), backup retention, deletion protection, public access and
     security groups are changed in place (applied immediately).
   - Check mode reads real state and reports exactly the change a real run would make, without writes.
-author: fusion.pos contributors
+author: Fusion POS team (@fusion-pos)
 options:
   name:
     description: The instance name, C(db-POS-NN).

@@ -19,7 +19,7 @@ description:
     C(SG-POS-DB) and C(SG-POS-HOST). Egress stays the AWS default.
   - Check mode reads real state and reports the same change a real run would make; when the VPC does
     not exist yet (a dry run on an empty account) the group is reported as to be created.
-author: fusion.pos contributors
+author: Fusion POS team (@fusion-pos)
 options:
   name:
     description: The group name (also its C(Name) tag).

@@ -19,36 +19,41 @@ description:
     region or availability zone, a POS host whose RDS instance is in another availability zone, a POS
     host that points at an undeclared RDS instance or broker, a missing POS version, an operator
     without a name or with an address that is not IPv4, and duplicate operator names or addresses.
-author: fusion.pos contributors
+author: Fusion POS team (@fusion-pos)
 options:
   environment:
     description: The environment the shared resources belong to.
     type: str
     required: true
   regions:
-    description: Regions, each C({region, availability_zones: [primary, secondary]}).
+    description:
+      - The regions, each a mapping with C(region) and C(availability_zones) (primary, secondary).
     type: list
     elements: raw
     default: []
   rds_instances:
-    description: RDS instances, each C({name, region, availability_zone, edition}) plus optional
-      C(instance_class), C(allocated_storage), C(backup_retention_days).
+    description:
+      - The RDS instances, each a mapping with C(name), C(region), C(availability_zone) and C(edition).
+      - Optional keys C(instance_class), C(allocated_storage), C(backup_retention_days), C(engine_version).
     type: list
     elements: raw
     default: []
   brokers:
-    description: Brokers, each C({name, region}) plus an optional C(instance_type).
+    description:
+      - The brokers, each a mapping with C(name) and C(region), optional C(instance_type), C(engine_version).
     type: list
     elements: raw
     default: []
   operators:
-    description: Operators, each C({name, address}) (an IPv4 address or network).
+    description:
+      - The operators, each a mapping with C(name) and C(address) (an IPv4 address or network).
     type: list
     elements: raw
     default: []
   pos_hosts:
-    description: POS host name to its declaration C({region, availability_zone, rds_instance, broker,
-      pos_version}) plus optional C(subnet) (public or private) and C(instance_type).
+    description:
+      - POS host name to its declaration, a mapping with C(region), C(availability_zone), C(rds_instance),
+        C(broker) and C(pos_version), optional C(subnet) (public or private), C(instance_type), C(ami_id).
     type: dict
     default: {}
 attributes:

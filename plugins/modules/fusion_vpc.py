@@ -24,7 +24,7 @@ description:
   - A part that exists with a different CIDR or availability zone is refused, never replaced.
   - Check mode reads the real state and reports exactly what a real run would create or change,
     without any write.
-author: fusion.pos contributors
+author: Fusion POS team (@fusion-pos)
 options:
   availability_zones:
     description: The primary and the secondary availability zone, in this order.

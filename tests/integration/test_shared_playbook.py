@@ -83,7 +83,7 @@ def first_run(emulator):
 def task(result, name):
     """The result of the task whose name ends with ``name`` (roles prefix it)."""
     matches = [res for task_name, res in result.task_results() if task_name.endswith(name)]
-    assert matches, "no task %r in %s" % (name, [t for t, _ in result.task_results()])
+    assert matches, "no task %r in %s" % (name, [t for t, _result in result.task_results()])
     return matches[-1]
 
 

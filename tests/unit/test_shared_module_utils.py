@@ -56,7 +56,7 @@ def test_permissions_round_trip_to_rules():
 
 
 def test_generated_passwords_are_strong_and_safe_for_sql_server_and_amazon_mq():
-    values = set(_shared_secrets.generate_password() for _ in range(50))
+    values = set(_shared_secrets.generate_password() for _round in range(50))
     assert len(values) == 50
     for value in values:
         assert len(value) == 32
