@@ -11,6 +11,7 @@ from fusion_testlib import ACCOUNT_ID, REPO
 
 SANDBOX = REPO / "inventories" / "sandbox"
 PLAYBOOK = str(REPO / "shared.yml")
+pytestmark = [pytest.mark.emulator, pytest.mark.slow]
 OPERATOR = {"name": "Sandbox Operator", "cidr": "203.0.113.10/32"}
 MODULE_TASKS = [
     "Ensure the POS VPC of each region",
@@ -291,3 +292,50 @@ def test_a_pos_host_name_that_breaks_the_pattern_fails_before_any_write(shared, 
     assert result.rc != 0
     assert "pos_hosts[POS1]: invalid POS host name 'POS1'" in result.output, result.output
     assert aws.writes() == []
+
+
+def test_a_root_caller_is_refused_before_any_write(tmp_path):
+    root_emulator = fusion_testlib.Emulator(tmp_path / "root-emulator", {"FUSION_EMULATOR_ROOT_CALLER": "1"})
+    try:
+        root_emulator.reset_recording()
+        result = fusion_testlib.run_playbook(PLAYBOOK, root_emulator.url, extra_vars={"aws_endpoint_url": root_emulator.url})
+        assert result.rc != 0
+        assert "account guard refused: caller arn:aws:iam::%s:root" % ACCOUNT_ID in result.output, result.output
+        assert root_emulator.writes() == []
+    finally:
+        root_emulator.stop()
+
+
+# ---- drift ---------------------------------------------------------------------------------
+
+def test_drift_is_put_back_without_a_new_host_or_a_new_password(provisioned, shared, aws, boto):
+    ec2, rds, secrets = boto("ec2"), boto("rds"), boto("secretsmanager")
+    ops = group_named(ec2, "SG-POS-OPS")
+    ec2.authorize_security_group_ingress(GroupId=ops["GroupId"], IpPermissions=[{
+        "IpProtocol": "tcp", "FromPort": 1433, "ToPort": 1433, "IpRanges": [{"CidrIp": "192.0.2.1/32", "Description": "by hand"}]}])
+    rds.modify_db_instance(DBInstanceIdentifier="db-POS-01", DBInstanceClass="db.t3.medium", ApplyImmediately=True)
+    host = live_instances(ec2, "POS01")[0]
+    ec2.create_tags(Resources=[host["InstanceId"]], Tags=[{"Key": "PosVersion", "Value": "0.0.1"}])
+    password = secrets.get_secret_value(SecretId="fusion-pos/dev/db-POS-01/master")["SecretString"]
+    aws.reset_recording()
+
+    result = shared()
+
+    assert result.rc == 0, result.output
+    assert sorted(call.action for call in aws.writes()) == ["CreateTags", "ModifyDBInstance", "RevokeSecurityGroupIngress"]
+    assert ingress(group_named(ec2, "SG-POS-OPS")) == [(1433, 1433, OPERATOR["cidr"], OPERATOR["name"])]
+    assert rds.describe_db_instances(DBInstanceIdentifier="db-POS-01")["DBInstances"][0]["DBInstanceClass"] == "db.t3.small"
+    hosts = live_instances(ec2, "POS01")
+    assert [h["InstanceId"] for h in hosts] == [host["InstanceId"]]
+    assert dict((t["Key"], t["Value"]) for t in hosts[0]["Tags"])["PosVersion"] == "24.2.1"
+    assert secrets.get_secret_value(SecretId="fusion-pos/dev/db-POS-01/master")["SecretString"] == password
+
+
+def test_a_terminated_pos_host_is_replaced_by_exactly_one_instance(provisioned, shared, boto):
+    ec2 = boto("ec2")
+    old = live_instances(ec2, "POS01")[0]["InstanceId"]
+    ec2.terminate_instances(InstanceIds=[old])
+    result = shared()
+    assert result.rc == 0, result.output
+    hosts = live_instances(ec2, "POS01")
+    assert len(hosts) == 1 and hosts[0]["InstanceId"] != old
