@@ -26,8 +26,14 @@ SUBNET_CIDRS = {
 }
 MANAGED_BY = {"ManagedBy": "fusion.pos"}
 LIVE_INSTANCE_STATES = ["pending", "running", "stopping", "stopped"]
-_REGION_RE = re.compile(r"^[a-z]{2}(-[a-z]+)+-[0-9]+$")
-_SG_DESCRIPTION_RE = re.compile(r"^[A-Za-z0-9. _\-:/()#,@\[\]+=&;{}!$*]{1,255}$")
+# EC2 is eventually consistent: an ID returned by a create call may be unknown to the next call for
+# a moment. These codes are retried (with aws_call's bounded, jittered backoff) on writes that use
+# an ID made earlier in the same run.
+NOT_YET = ("InvalidVpcID.NotFound", "InvalidSubnetID.NotFound", "InvalidInternetGatewayID.NotFound",
+           "InvalidRouteTableID.NotFound", "InvalidGroup.NotFound", "InvalidInstanceID.NotFound",
+           "InvalidID", "InvalidGatewayID.NotFound", "InvalidAMIID.NotFound")
+_REGION_RE = re.compile(r"^[a-z]{2}(-[a-z]+)+-[0-9]+\Z")
+_SG_DESCRIPTION_RE = re.compile(r"^[A-Za-z0-9. _\-:/()#,@\[\]+=&;{}!$*]{1,255}\Z")
 
 
 def validate_region(region):
@@ -162,13 +168,13 @@ def create_vpc(client, name, cidr, tags):
                              TagSpecifications=tag_spec("vpc", tags))["Vpc"]
 
 
-@aws_call("change a VPC attribute", "VPC {0}")
+@aws_call("change a VPC attribute", "VPC {0}", retry_codes=NOT_YET)
 def set_vpc_attribute(client, vpc_id, attribute, value):
     key = attribute[0].upper() + attribute[1:]
     client.modify_vpc_attribute(**{"VpcId": vpc_id, key: {"Value": value}})
 
 
-@aws_call("tag", "{0}")
+@aws_call("tag", "{0}", retry_codes=NOT_YET)
 def create_tags(client, resource_id, tags):
     client.create_tags(Resources=[resource_id], Tags=tag_list(tags))
 
@@ -178,69 +184,69 @@ def create_igw(client, name, tags):
     return client.create_internet_gateway(TagSpecifications=tag_spec("internet-gateway", tags))["InternetGateway"]
 
 
-@aws_call("attach the internet gateway", "internet gateway {0}")
+@aws_call("attach the internet gateway", "internet gateway {0}", retry_codes=NOT_YET)
 def attach_igw(client, igw_id, vpc_id):
     client.attach_internet_gateway(InternetGatewayId=igw_id, VpcId=vpc_id)
 
 
-@aws_call("create the subnet", "subnet {0}")
+@aws_call("create the subnet", "subnet {0}", retry_codes=NOT_YET)
 def create_subnet(client, name, vpc_id, cidr, az, tags):
     return client.create_subnet(VpcId=vpc_id, CidrBlock=cidr, AvailabilityZone=az,
                                 TagSpecifications=tag_spec("subnet", tags))["Subnet"]
 
 
-@aws_call("change the public IP setting", "subnet {0}")
+@aws_call("change the public IP setting", "subnet {0}", retry_codes=NOT_YET)
 def set_map_public_ip(client, subnet_id, value):
     client.modify_subnet_attribute(SubnetId=subnet_id, MapPublicIpOnLaunch={"Value": value})
 
 
-@aws_call("create the route table", "route table {0}")
+@aws_call("create the route table", "route table {0}", retry_codes=NOT_YET)
 def create_route_table(client, name, vpc_id, tags):
     return client.create_route_table(VpcId=vpc_id, TagSpecifications=tag_spec("route-table", tags))["RouteTable"]
 
 
-@aws_call("add the default route", "route table {0}")
+@aws_call("add the default route", "route table {0}", retry_codes=NOT_YET)
 def create_default_route(client, rtb_id, igw_id):
     client.create_route(RouteTableId=rtb_id, DestinationCidrBlock="0.0.0.0/0", GatewayId=igw_id)
 
 
-@aws_call("replace the default route", "route table {0}")
+@aws_call("replace the default route", "route table {0}", retry_codes=NOT_YET)
 def replace_default_route(client, rtb_id, igw_id):
     client.replace_route(RouteTableId=rtb_id, DestinationCidrBlock="0.0.0.0/0", GatewayId=igw_id)
 
 
-@aws_call("associate the subnet", "route table {0}")
+@aws_call("associate the subnet", "route table {0}", retry_codes=NOT_YET)
 def associate_route_table(client, rtb_id, subnet_id):
     client.associate_route_table(RouteTableId=rtb_id, SubnetId=subnet_id)
 
 
-@aws_call("move the subnet association", "route table {0}")
+@aws_call("move the subnet association", "route table {0}", retry_codes=NOT_YET)
 def replace_association(client, rtb_id, association_id):
     client.replace_route_table_association(AssociationId=association_id, RouteTableId=rtb_id)
 
 
-@aws_call("create the security group", "security group {0}")
+@aws_call("create the security group", "security group {0}", retry_codes=NOT_YET)
 def create_security_group(client, name, vpc_id, description, tags):
     return client.create_security_group(GroupName=name, VpcId=vpc_id, Description=description,
                                         TagSpecifications=tag_spec("security-group", tags))["GroupId"]
 
 
-@aws_call("add ingress rules", "security group {0}")
+@aws_call("add ingress rules", "security group {0}", retry_codes=NOT_YET)
 def authorize_ingress(client, group_id, permissions):
     client.authorize_security_group_ingress(GroupId=group_id, IpPermissions=permissions)
 
 
-@aws_call("remove ingress rules", "security group {0}")
+@aws_call("remove ingress rules", "security group {0}", retry_codes=NOT_YET)
 def revoke_ingress(client, group_id, permissions):
     client.revoke_security_group_ingress(GroupId=group_id, IpPermissions=permissions)
 
 
-@aws_call("launch the instance", "POS host {0}")
+@aws_call("launch the instance", "POS host {0}", retry_codes=NOT_YET)
 def run_instance(client, name, params):
     return client.run_instances(**params)["Instances"][0]
 
 
-@aws_call("change the security groups", "instance {0}")
+@aws_call("change the security groups", "instance {0}", retry_codes=NOT_YET)
 def set_instance_groups(client, instance_id, group_ids):
     client.modify_instance_attribute(InstanceId=instance_id, Groups=list(group_ids))
 
@@ -274,11 +280,12 @@ def sort_rules(rules):
     return sorted(rules, key=lambda r: (r["protocol"] or "", r["from_port"] or 0, r["to_port"] or 0, r["cidr"], r["description"]))
 
 
-def permissions_from_rules(rules):
+def permissions_from_rules(rules, descriptions=True):
+    """``IpPermissions`` for authorize (with descriptions) or revoke (``descriptions=False``)."""
     perms = []
     for rule in rules:
         rng = {"CidrIp": rule["cidr"]}
-        if rule.get("description"):
+        if descriptions and rule.get("description"):
             rng["Description"] = rule["description"]
         perms.append({"IpProtocol": rule["protocol"], "FromPort": rule["from_port"],
                       "ToPort": rule["to_port"], "IpRanges": [rng]})

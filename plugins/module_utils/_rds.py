@@ -22,7 +22,7 @@ def describe_subnet_group(client, name):
         return None
 
 
-@aws_call("create the DB subnet group", "DB subnet group {0}")
+@aws_call("create the DB subnet group", "DB subnet group {0}", retry_codes=("InvalidSubnet",))
 def create_subnet_group(client, name, description, subnet_ids, tags):
     client.create_db_subnet_group(DBSubnetGroupName=name, DBSubnetGroupDescription=description,
                                   SubnetIds=list(subnet_ids),
@@ -43,7 +43,7 @@ def describe_instance(client, name):
         return None
 
 
-@aws_call("create the DB instance", "RDS instance {0}")
+@aws_call("create the DB instance", "RDS instance {0}", retry_codes=("InvalidVPCNetworkStateFault",))
 def create_instance(client, name, params):
     return client.create_db_instance(DBInstanceIdentifier=name, **params)["DBInstance"]
 

@@ -179,7 +179,7 @@ def ensure(module):
         current = _ec2.sort_rules([r for r in existing if r not in to_remove] + to_add)
         if not module.check_mode:
             if to_remove:
-                _ec2.revoke_ingress(ec2, group_id, _ec2.permissions_from_rules(to_remove))
+                _ec2.revoke_ingress(ec2, group_id, _ec2.permissions_from_rules(to_remove, descriptions=False))
             if to_add:
                 _ec2.authorize_ingress(ec2, group_id, _ec2.permissions_from_rules(to_add))
         tracker.add("rules", existing, current)

@@ -115,8 +115,8 @@ from ansible_collections.fusion.pos.plugins.module_utils._naming import (
 )
 from ansible_collections.fusion.pos.plugins.module_utils import _ec2, _rds
 
-_VERSION_RE = re.compile(r"^[0-9]+(\.[0-9]+){1,3}([-+][A-Za-z0-9.]+)?$")
-_AZ_RE = re.compile(r"^[a-z]{2}(-[a-z]+)+-[0-9]+[a-z]$")
+_VERSION_RE = re.compile(r"^[0-9]+(\.[0-9]+){1,3}([-+][A-Za-z0-9.]+)?\Z")
+_AZ_RE = re.compile(r"^[a-z]{2}(-[a-z]+)+-[0-9]+[a-z]\Z")
 
 
 class Problems:

@@ -66,6 +66,8 @@ def test_a_good_declaration_becomes_a_plan_with_placement_and_cidrs():
     ({"pos_hosts": host(availability_zone="us-east-1c")}, "pos_hosts[POS01]: availability zone 'us-east-1c' is not one of the two"),
     ({"pos_hosts": host(pos_version="latest")}, "pos_hosts[POS01]: pos_version 'latest' is not a pinned version"),
     ({"pos_hosts": host(pos_version=None)}, "pos_hosts[POS01]: missing pos_version"),
+    ({"pos_hosts": host(pos_version="24.2.1\n")}, "pos_hosts[POS01]: pos_version '24.2.1\\n' is not a pinned version"),
+    ({"regions": [{"region": "us-east-1\n", "availability_zones": ["us-east-1a", "us-east-1b"]}]}, "invalid AWS region"),
     ({"pos_hosts": host(subnet="dmz")}, "pos_hosts[POS01]: subnet 'dmz': public or private"),
     ({"operators": [{"name": "Jane", "address": "not-an-ip"}]}, "operators[Jane]: address 'not-an-ip' is not an IPv4"),
     ({"operators": [{"name": "Jane", "address": "10.0.0.1/8"}]}, "operators[Jane]: address '10.0.0.1/8' is not an IPv4"),

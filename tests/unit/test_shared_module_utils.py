@@ -84,3 +84,9 @@ def test_no_matching_image_is_a_clear_error():
     with pytest.raises(FusionModuleError) as caught:
         choose_image(FakeEC2([]), params)
     assert "POS host POS01: no available x86_64 AMI" in str(caught.value)
+
+
+def test_revoked_rules_name_no_description():
+    rules = wanted_rules("SG", [{"ports": ["1433"], "cidr": "203.0.113.7", "description": "Jane"}])
+    assert _ec2.permissions_from_rules(rules, descriptions=False) == [
+        {"IpProtocol": "tcp", "FromPort": 1433, "ToPort": 1433, "IpRanges": [{"CidrIp": "203.0.113.7/32"}]}]
