@@ -308,6 +308,10 @@ def test_a_root_caller_is_refused_before_any_write(tmp_path):
 
 # ---- drift ---------------------------------------------------------------------------------
 
+def changed_tasks(result):
+    return sorted(name.split(" : ")[-1] for name, res in result.task_results() if res.get("changed"))
+
+
 def test_drift_is_put_back_without_a_new_host_or_a_new_password(provisioned, shared, aws, boto):
     ec2, rds, secrets = boto("ec2"), boto("rds"), boto("secretsmanager")
     ops = group_named(ec2, "SG-POS-OPS")
@@ -319,9 +323,14 @@ def test_drift_is_put_back_without_a_new_host_or_a_new_password(provisioned, sha
     password = secrets.get_secret_value(SecretId="fusion-pos/dev/db-POS-01/master")["SecretString"]
     aws.reset_recording()
 
+    dry = shared(check=True)
+    assert dry.rc == 0, dry.output
+    assert aws.writes() == []
     result = shared()
 
     assert result.rc == 0, result.output
+    assert changed_tasks(dry) == changed_tasks(result) == [
+        "Ensure SG-POS-OPS with one rule per operator", "Ensure the POS hosts", "Ensure the shared RDS SQL Server instances"]
     assert sorted(call.action for call in aws.writes()) == ["CreateTags", "ModifyDBInstance", "RevokeSecurityGroupIngress"]
     assert ingress(group_named(ec2, "SG-POS-OPS")) == [(1433, 1433, OPERATOR["cidr"], OPERATOR["name"])]
     assert rds.describe_db_instances(DBInstanceIdentifier="db-POS-01")["DBInstances"][0]["DBInstanceClass"] == "db.t3.small"
