@@ -1,0 +1,296 @@
+# -*- coding: utf-8 -*-
+# Copyright: fusion.pos contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""EC2 plumbing of the shared infrastructure: the regional VPC, security groups and POS hosts.
+
+One AWS call per ``aws_call``-decorated function. The names of the VPC parts are spelled here
+(docs/shared-infrastructure.md lists them); nothing else derives them.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import ipaddress
+import re
+
+from ansible_collections.fusion.pos.plugins.module_utils._aws import aws_call, FusionModuleError
+
+VPC_CIDR = "10.0.0.0/16"
+# The layout of the AWS "VPC and more" wizard: public /20s at the bottom, private /20s from .128.
+SUBNET_CIDRS = {
+    ("public", 0): "10.0.0.0/20",
+    ("public", 1): "10.0.16.0/20",
+    ("private", 0): "10.0.128.0/20",
+    ("private", 1): "10.0.144.0/20",
+}
+MANAGED_BY = {"ManagedBy": "fusion.pos"}
+LIVE_INSTANCE_STATES = ["pending", "running", "stopping", "stopped"]
+# EC2 is eventually consistent: an ID returned by a create call may be unknown to the next call for
+# a moment. These codes are retried (with aws_call's bounded, jittered backoff) on writes that use
+# an ID made earlier in the same run.
+NOT_YET = ("InvalidVpcID.NotFound", "InvalidSubnetID.NotFound", "InvalidInternetGatewayID.NotFound",
+           "InvalidRouteTableID.NotFound", "InvalidGroup.NotFound", "InvalidInstanceID.NotFound",
+           "InvalidID", "InvalidGatewayID.NotFound", "InvalidAMIID.NotFound")
+_REGION_RE = re.compile(r"^[a-z]{2}(-[a-z]+)+-[0-9]+\Z")
+_SG_DESCRIPTION_RE = re.compile(r"^[A-Za-z0-9. _\-:/()#,@\[\]+=&;{}!$*]{1,255}\Z")
+
+
+def validate_region(region):
+    if not isinstance(region, str) or not _REGION_RE.match(region):
+        raise FusionModuleError("invalid AWS region %r: e.g. us-east-1" % (region,))
+    return region
+
+
+def vpc_name(region):
+    return "vpc-POS-%s" % validate_region(region)
+
+
+def igw_name(region):
+    return "igw-POS-%s" % validate_region(region)
+
+
+def subnet_name(kind, az):
+    return "subnet-POS-%s-%s" % (kind, az)
+
+
+def route_table_name(kind, region):
+    return "rtb-POS-%s-%s" % (kind, validate_region(region))
+
+
+def db_subnet_group_name(region):
+    # RDS stores subnet group names in lower case; spell it that way so it reads back the same.
+    return "db-subnets-pos-public-%s" % validate_region(region)
+
+
+def check_sg_description(text, what):
+    if not isinstance(text, str) or not _SG_DESCRIPTION_RE.match(text):
+        raise FusionModuleError(
+            "%s %r cannot be a security group rule description: 1 to 255 of "
+            "a-z A-Z 0-9 space . _ - : / ( ) # , @ [ ] + = & ; { } ! $ *" % (what, text))
+    return text
+
+
+def normalise_cidr(address, what):
+    """``203.0.113.7`` -> ``203.0.113.7/32``; an IPv4 network stays as written (normalised)."""
+    try:
+        return str(ipaddress.IPv4Network(str(address).strip(), strict=True))
+    except (ValueError, TypeError) as exc:
+        raise FusionModuleError("%s %r is not an IPv4 address or network: %s" % (what, address, exc))
+
+
+def tag_dict(tag_list):
+    return dict((tag["Key"], tag["Value"]) for tag in tag_list or [])
+
+
+def tag_list(tags):
+    return [{"Key": key, "Value": value} for key, value in sorted(tags.items())]
+
+
+def tag_spec(resource_type, tags):
+    return [{"ResourceType": resource_type, "Tags": tag_list(tags)}]
+
+
+def missing_tags(current, wanted):
+    return dict((k, v) for k, v in wanted.items() if current.get(k) != v)
+
+
+# ---- reads ----------------------------------------------------------------------------------
+
+@aws_call("find the VPC", "VPC {0}")
+def find_vpcs(client, name):
+    return client.describe_vpcs(Filters=[{"Name": "tag:Name", "Values": [name]}])["Vpcs"]
+
+
+@aws_call("read a VPC attribute", "VPC {0}")
+def vpc_attribute(client, vpc_id, attribute):
+    key = attribute[0].upper() + attribute[1:]
+    return client.describe_vpc_attribute(VpcId=vpc_id, Attribute=attribute)[key]["Value"]
+
+
+@aws_call("find the internet gateway", "internet gateway {0}")
+def find_igws(client, name):
+    return client.describe_internet_gateways(Filters=[{"Name": "tag:Name", "Values": [name]}])["InternetGateways"]
+
+
+@aws_call("list the subnets", "VPC {0}")
+def vpc_subnets(client, vpc_id):
+    return client.describe_subnets(Filters=[{"Name": "vpc-id", "Values": [vpc_id]}])["Subnets"]
+
+
+@aws_call("list the route tables", "VPC {0}")
+def vpc_route_tables(client, vpc_id):
+    return client.describe_route_tables(Filters=[{"Name": "vpc-id", "Values": [vpc_id]}])["RouteTables"]
+
+
+@aws_call("find the security groups", "VPC {0}")
+def find_security_groups(client, vpc_id, names):
+    return client.describe_security_groups(Filters=[{"Name": "vpc-id", "Values": [vpc_id]},
+                                                    {"Name": "group-name", "Values": list(names)}])["SecurityGroups"]
+
+
+@aws_call("find the subnet", "subnet {0}")
+def find_subnets(client, name):
+    return client.describe_subnets(Filters=[{"Name": "tag:Name", "Values": [name]}])["Subnets"]
+
+
+@aws_call("find the instance", "POS host {0}")
+def find_instances(client, name):
+    found = []
+    for page in client.get_paginator("describe_instances").paginate(
+            Filters=[{"Name": "tag:Name", "Values": [name]},
+                     {"Name": "instance-state-name", "Values": LIVE_INSTANCE_STATES}]):
+        for reservation in page["Reservations"]:
+            found.extend(reservation["Instances"])
+    return found
+
+
+@aws_call("find the AMI", "AMI filter {0}")
+def find_images(client, name_filter, owners):
+    return client.describe_images(Owners=list(owners), Filters=[
+        {"Name": "name", "Values": [name_filter]},
+        {"Name": "state", "Values": ["available"]},
+        {"Name": "architecture", "Values": ["x86_64"]},
+    ])["Images"]
+
+
+@aws_call("read the AMI", "AMI {0}")
+def describe_image(client, image_id):
+    images = client.describe_images(ImageIds=[image_id])["Images"]
+    return images[0] if images else None
+
+
+# ---- writes ---------------------------------------------------------------------------------
+
+@aws_call("create the VPC", "VPC {0}")
+def create_vpc(client, name, cidr, tags):
+    return client.create_vpc(CidrBlock=cidr, InstanceTenancy="default", AmazonProvidedIpv6CidrBlock=False,
+                             TagSpecifications=tag_spec("vpc", tags))["Vpc"]
+
+
+@aws_call("change a VPC attribute", "VPC {0}", retry_codes=NOT_YET)
+def set_vpc_attribute(client, vpc_id, attribute, value):
+    key = attribute[0].upper() + attribute[1:]
+    client.modify_vpc_attribute(**{"VpcId": vpc_id, key: {"Value": value}})
+
+
+@aws_call("tag", "{0}", retry_codes=NOT_YET)
+def create_tags(client, resource_id, tags):
+    client.create_tags(Resources=[resource_id], Tags=tag_list(tags))
+
+
+@aws_call("create the internet gateway", "internet gateway {0}")
+def create_igw(client, name, tags):
+    return client.create_internet_gateway(TagSpecifications=tag_spec("internet-gateway", tags))["InternetGateway"]
+
+
+@aws_call("attach the internet gateway", "internet gateway {0}", retry_codes=NOT_YET)
+def attach_igw(client, igw_id, vpc_id):
+    client.attach_internet_gateway(InternetGatewayId=igw_id, VpcId=vpc_id)
+
+
+@aws_call("create the subnet", "subnet {0}", retry_codes=NOT_YET)
+def create_subnet(client, name, vpc_id, cidr, az, tags):
+    return client.create_subnet(VpcId=vpc_id, CidrBlock=cidr, AvailabilityZone=az,
+                                TagSpecifications=tag_spec("subnet", tags))["Subnet"]
+
+
+@aws_call("change the public IP setting", "subnet {0}", retry_codes=NOT_YET)
+def set_map_public_ip(client, subnet_id, value):
+    client.modify_subnet_attribute(SubnetId=subnet_id, MapPublicIpOnLaunch={"Value": value})
+
+
+@aws_call("create the route table", "route table {0}", retry_codes=NOT_YET)
+def create_route_table(client, name, vpc_id, tags):
+    return client.create_route_table(VpcId=vpc_id, TagSpecifications=tag_spec("route-table", tags))["RouteTable"]
+
+
+@aws_call("add the default route", "route table {0}", retry_codes=NOT_YET)
+def create_default_route(client, rtb_id, igw_id):
+    client.create_route(RouteTableId=rtb_id, DestinationCidrBlock="0.0.0.0/0", GatewayId=igw_id)
+
+
+@aws_call("replace the default route", "route table {0}", retry_codes=NOT_YET)
+def replace_default_route(client, rtb_id, igw_id):
+    client.replace_route(RouteTableId=rtb_id, DestinationCidrBlock="0.0.0.0/0", GatewayId=igw_id)
+
+
+@aws_call("associate the subnet", "route table {0}", retry_codes=NOT_YET)
+def associate_route_table(client, rtb_id, subnet_id):
+    client.associate_route_table(RouteTableId=rtb_id, SubnetId=subnet_id)
+
+
+@aws_call("move the subnet association", "route table {0}", retry_codes=NOT_YET)
+def replace_association(client, rtb_id, association_id):
+    client.replace_route_table_association(AssociationId=association_id, RouteTableId=rtb_id)
+
+
+@aws_call("create the security group", "security group {0}", retry_codes=NOT_YET)
+def create_security_group(client, name, vpc_id, description, tags):
+    return client.create_security_group(GroupName=name, VpcId=vpc_id, Description=description,
+                                        TagSpecifications=tag_spec("security-group", tags))["GroupId"]
+
+
+@aws_call("add ingress rules", "security group {0}", retry_codes=NOT_YET)
+def authorize_ingress(client, group_id, permissions):
+    client.authorize_security_group_ingress(GroupId=group_id, IpPermissions=permissions)
+
+
+@aws_call("remove ingress rules", "security group {0}", retry_codes=NOT_YET)
+def revoke_ingress(client, group_id, permissions):
+    client.revoke_security_group_ingress(GroupId=group_id, IpPermissions=permissions)
+
+
+@aws_call("launch the instance", "POS host {0}", retry_codes=NOT_YET)
+def run_instance(client, name, params):
+    return client.run_instances(**params)["Instances"][0]
+
+
+@aws_call("change the security groups", "instance {0}", retry_codes=NOT_YET)
+def set_instance_groups(client, instance_id, group_ids):
+    client.modify_instance_attribute(InstanceId=instance_id, Groups=list(group_ids))
+
+
+# ---- rule sets ------------------------------------------------------------------------------
+
+def rules_from_permissions(permissions):
+    """EC2 ``IpPermissions`` -> sorted list of ``{protocol, from_port, to_port, cidr, description}``."""
+    rules = []
+    for perm in permissions or []:
+        for rng in perm.get("IpRanges", []):
+            rules.append({
+                "protocol": perm.get("IpProtocol"),
+                "from_port": perm.get("FromPort"),
+                "to_port": perm.get("ToPort"),
+                "cidr": rng["CidrIp"],
+                "description": rng.get("Description", ""),
+            })
+        for other in perm.get("UserIdGroupPairs", []) + perm.get("Ipv6Ranges", []) + perm.get("PrefixListIds", []):
+            rules.append({
+                "protocol": perm.get("IpProtocol"),
+                "from_port": perm.get("FromPort"),
+                "to_port": perm.get("ToPort"),
+                "cidr": other.get("GroupId") or other.get("CidrIpv6") or other.get("PrefixListId"),
+                "description": other.get("Description", ""),
+            })
+    return sort_rules(rules)
+
+
+def sort_rules(rules):
+    return sorted(rules, key=lambda r: (r["protocol"] or "", r["from_port"] or 0, r["to_port"] or 0, r["cidr"], r["description"]))
+
+
+def permissions_from_rules(rules, descriptions=True):
+    """``IpPermissions`` for authorize (with descriptions) or revoke (``descriptions=False``)."""
+    perms = []
+    for rule in rules:
+        rng = {"CidrIp": rule["cidr"]}
+        if descriptions and rule.get("description"):
+            rng["Description"] = rule["description"]
+        perms.append({"IpProtocol": rule["protocol"], "FromPort": rule["from_port"],
+                      "ToPort": rule["to_port"], "IpRanges": [rng]})
+    return perms
+
+
+def rule_key(rule):
+    return (rule["protocol"], rule["from_port"], rule["to_port"], rule["cidr"], rule["description"])
