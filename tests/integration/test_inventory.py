@@ -67,7 +67,7 @@ def test_check_reports_every_problem_one_line_each(inventories):
 def test_files_of_other_groups_are_not_org_files(inventories):
     # e.g. the shared infrastructure's pos_hosts.yml and group_vars/all/shared.yml
     write(inventories / "qa" / "pos_hosts.yml", {"pos_hosts": {"hosts": {"POS01": {"pos_host": {"region": "us-east-1"}}}}})
-    write(inventories / "qa" / "group_vars" / "all" / "shared.yml", {"shared_environment": "qa"})
+    write(inventories / "qa" / "group_vars" / "all" / "shared.yml", {"shared_regions": []})
     result = check(inventories)
     assert result.returncode == 0, result.stdout
 
@@ -158,7 +158,7 @@ BAD_INPUTS = [
     ("environment that does not fit the account", "xmsqa1", _settings("production", fusion_environment="qa"),
      "environment qa never lives in the POS Production account"),
     ("no environment settings", "xmsqa1", _remove("production/group_vars/all/environment.yml"),
-     "production: has no environment settings (group_vars/all/*.yml)"),
+     "environment settings lack fusion_environment"),
     ("org file with a second group", "xmsqa1",
      _raw("xmsqa3.yml", yaml.safe_dump(dict(org_file("xmsqa3"), pos_hosts={"hosts": {"POS01": {}}}))),
      "an org file declares exactly one host"),

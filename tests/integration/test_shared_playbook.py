@@ -70,11 +70,11 @@ def first_run(emulator):
         "groups": dict((g["GroupName"], g) for g in ec2.describe_security_groups(
             Filters=[{"Name": "vpc-id", "Values": [vpc_id]}])["SecurityGroups"]),
         "db": rds.describe_db_instances(DBInstanceIdentifier="db-POS-01")["DBInstances"][0],
-        "db_secret": json.loads(secrets.get_secret_value(SecretId="fusion-pos/dev/db-POS-01/master")["SecretString"]),
+        "db_secret": json.loads(secrets.get_secret_value(SecretId="fusion-pos/qa/db-POS-01/master")["SecretString"]),
         "brokers": brokers,
         "broker": mq.describe_broker(BrokerId=brokers[0]["BrokerId"]) if brokers else None,
-        "mq_secret": json.loads(secrets.get_secret_value(SecretId="fusion-pos/dev/mq-POS-01/admin")["SecretString"]),
-        "url_parameter": client("ssm").get_parameter(Name="/fusion-pos/dev/mq-POS-01/management-url")["Parameter"]["Value"],
+        "mq_secret": json.loads(secrets.get_secret_value(SecretId="fusion-pos/qa/mq-POS-01/admin")["SecretString"]),
+        "url_parameter": client("ssm").get_parameter(Name="/fusion-pos/qa/mq-POS-01/management-url")["Parameter"]["Value"],
         "instances": instances,
         "host_subnet": ec2.describe_subnets(SubnetIds=[instances[0]["SubnetId"]])["Subnets"][0] if instances else None,
         "host_image": ec2.describe_images(ImageIds=[instances[0]["ImageId"]])["Images"][0] if instances else None,
@@ -176,7 +176,7 @@ def test_first_run_creates_the_sql_server_as_declared(first_run):
     assert (db["Engine"], db["LicenseModel"], db["EngineVersion"]) == ("sqlserver-ex", "license-included", "15.00.4365.2.v1")
     assert db["PubliclyAccessible"] is True
     assert db["AvailabilityZone"] == "us-east-1a"
-    assert db["DeletionProtection"] is False  # dev
+    assert db["DeletionProtection"] is False  # qa
     assert (db["DBInstanceClass"], db["AllocatedStorage"]) == ("db.t3.small", 20)
     assert db["DBSubnetGroup"]["DBSubnetGroupName"] == "db-subnets-pos-public-us-east-1"
     groups = first_run["groups"]
@@ -216,7 +216,7 @@ def test_first_run_launches_one_windows_pos_host_in_its_subnet_with_its_tags(fir
     assert dict((t["Key"], t["Value"]) for t in first_run["host_subnet"]["Tags"])["Name"] == "subnet-POS-public-us-east-1a"
     image = first_run["host_image"]
     assert image["Platform"] == "windows" and image["Name"].startswith("Windows_Server-")
-    assert host["InstanceType"] == "t3.medium"  # dev default
+    assert host["InstanceType"] == "t3.large"  # qa default
 
 
 def test_first_run_opens_the_web_ports_and_winrm_from_the_operators_on_the_pos_host(first_run):
@@ -250,7 +250,7 @@ def test_an_operator_removed_from_the_inventory_loses_the_rule(provisioned, shar
 
 
 def test_production_protects_the_database_and_uses_a_large_broker(shared, boto):
-    result = shared(shared_environment="production", shared_production_account_id=ACCOUNT_ID)
+    result = shared(fusion_environment="production", fusion_production_account_id=ACCOUNT_ID)
     assert result.rc == 0, result.output
     db = boto("rds").describe_db_instances(DBInstanceIdentifier="db-POS-01")["DBInstances"][0]
     assert db["DeletionProtection"] is True
@@ -275,7 +275,7 @@ RDS = {"name": "db-POS-01", "region": "us-east-1", "availability_zone": "us-east
      "pos_hosts[POS01]: is in us-east-1/us-east-1a but its RDS instance db-POS-01 is in us-east-1/us-east-1b"),
     ({"shared_rds_instances": [dict(RDS, edition="standard")]}, "rds_instances[db-POS-01]: unknown edition 'standard'"),
     ({"pos_host": dict(HOST, broker="mq-POS-02")}, "pos_hosts[POS01]: broker mq-POS-02 is not declared"),
-    ({"shared_account_id": "111122223333"}, "account guard refused"),
+    ({"fusion_account_id": "111122223333"}, "but the inventory declares account 111122223333"),
 ], ids=["rds-name", "rds-host-az", "edition", "undeclared-broker", "wrong-account"])
 def test_a_bad_declaration_fails_before_any_write_naming_the_entry(shared, aws, extra, expected):
     result = shared(**extra)
@@ -300,7 +300,7 @@ def test_a_root_caller_is_refused_before_any_write(tmp_path):
         root_emulator.reset_recording()
         result = fusion_testlib.run_playbook(PLAYBOOK, root_emulator.url, extra_vars={"aws_endpoint_url": root_emulator.url})
         assert result.rc != 0
-        assert "account guard refused: caller arn:aws:iam::%s:root" % ACCOUNT_ID in result.output, result.output
+        assert "refusing to run as the root identity of account %s" % ACCOUNT_ID in result.output, result.output
         assert root_emulator.writes() == []
     finally:
         root_emulator.stop()
@@ -320,7 +320,7 @@ def test_drift_is_put_back_without_a_new_host_or_a_new_password(provisioned, sha
     rds.modify_db_instance(DBInstanceIdentifier="db-POS-01", DBInstanceClass="db.t3.medium", ApplyImmediately=True)
     host = live_instances(ec2, "POS01")[0]
     ec2.create_tags(Resources=[host["InstanceId"]], Tags=[{"Key": "PosVersion", "Value": "0.0.1"}])
-    password = secrets.get_secret_value(SecretId="fusion-pos/dev/db-POS-01/master")["SecretString"]
+    password = secrets.get_secret_value(SecretId="fusion-pos/qa/db-POS-01/master")["SecretString"]
     aws.reset_recording()
 
     dry = shared(check=True)
@@ -337,7 +337,7 @@ def test_drift_is_put_back_without_a_new_host_or_a_new_password(provisioned, sha
     hosts = live_instances(ec2, "POS01")
     assert [h["InstanceId"] for h in hosts] == [host["InstanceId"]]
     assert dict((t["Key"], t["Value"]) for t in hosts[0]["Tags"])["PosVersion"] == "24.2.1"
-    assert secrets.get_secret_value(SecretId="fusion-pos/dev/db-POS-01/master")["SecretString"] == password
+    assert secrets.get_secret_value(SecretId="fusion-pos/qa/db-POS-01/master")["SecretString"] == password
 
 
 def test_a_terminated_pos_host_is_replaced_by_exactly_one_instance(provisioned, shared, boto):
