@@ -16,20 +16,15 @@ import argparse
 import os
 import pathlib
 import signal
-import socket
 import subprocess
 import sys
 import time
 import urllib.request
 
 
-def _free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def serve(port):
+def serve(port, port_file=None):
+    """Serve until killed. With ``--port 0`` the server binds a free port itself and writes it to
+    ``port_file``: no window in which another process could take a port chosen for us."""
     if os.environ.get("FUSION_EMULATOR_ACCOUNT_ID"):
         os.environ["MOTO_ACCOUNT_ID"] = os.environ["FUSION_EMULATOR_ACCOUNT_ID"]
     if os.environ.get("FUSION_EMULATOR_ROOT_CALLER") == "1":
@@ -40,8 +35,16 @@ def serve(port):
             return account, "arn:aws:iam::%s:root" % account, account
 
         sts_models.STSBackend.get_caller_identity = root_identity
-    from moto.server import main
-    main(["-H", "127.0.0.1", "-p", str(port)])
+    from moto.server import ThreadedMotoServer
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    _host, bound = server.get_host_and_port()
+    if port_file:
+        tmp = pathlib.Path(port_file + ".tmp")
+        tmp.write_text("%d\n" % bound)
+        tmp.replace(port_file)
+    signal.sigwait([signal.SIGTERM, signal.SIGINT])
+    server.stop()
 
 
 def wait_ready(url, timeout=30.0):
@@ -55,22 +58,27 @@ def wait_ready(url, timeout=30.0):
     return False
 
 
-def start(state_dir, port, extra_env=None):
+def start(state_dir, port, extra_env=None, timeout=30.0):
     state = pathlib.Path(state_dir)
     state.mkdir(parents=True, exist_ok=True)
-    port = port or _free_port()
-    url = "http://127.0.0.1:%d" % port
+    port_file = state / "port"
+    if port_file.exists():
+        port_file.unlink()
     env = dict(os.environ)
     env.setdefault("MOTO_RECORDER_FILEPATH", str(state / "recording.jsonl"))
     env.update(extra_env or {})
     log = open(state / "emulator.log", "ab")  # pylint: disable=consider-using-with
     proc = subprocess.Popen(  # pylint: disable=consider-using-with
-        [sys.executable, os.path.abspath(__file__), "serve", "--port", str(port)],
+        [sys.executable, os.path.abspath(__file__), "serve", "--port", str(port or 0), "--port-file", str(port_file)],
         stdout=log, stderr=log, stdin=subprocess.DEVNULL, env=env, start_new_session=True,
     )
-    if not wait_ready(url):
+    deadline = time.time() + timeout
+    while not port_file.exists() and proc.poll() is None and time.time() < deadline:
+        time.sleep(0.05)
+    url = "http://127.0.0.1:%s" % (port_file.read_text().strip() if port_file.exists() else port)
+    if proc.poll() is not None or not port_file.exists() or not wait_ready(url, max(1.0, deadline - time.time())):
         proc.kill()
-        raise SystemExit("emulator did not answer on %s; see %s" % (url, state / "emulator.log"))
+        raise SystemExit("emulator did not start on %s; see %s" % (url, state / "emulator.log"))
     (state / "url").write_text(url + "\n")
     (state / "pid").write_text("%d\n" % proc.pid)
     return proc, url
@@ -92,6 +100,7 @@ def main(argv=None):
     sub = parser.add_subparsers(dest="command", required=True)
     p_serve = sub.add_parser("serve")
     p_serve.add_argument("--port", type=int, required=True)
+    p_serve.add_argument("--port-file")
     p_start = sub.add_parser("start")
     p_start.add_argument("--dir", default=".emulator")
     p_start.add_argument("--port", type=int, default=0)
@@ -99,7 +108,7 @@ def main(argv=None):
     p_stop.add_argument("--dir", default=".emulator")
     args = parser.parse_args(argv)
     if args.command == "serve":
-        serve(args.port)
+        serve(args.port, args.port_file)
     elif args.command == "start":
         _proc, url = start(args.dir, args.port)
         print(url)
