@@ -145,7 +145,8 @@ def run_once(emulator, scenario, inventory, forks, extra_vars, what):
         raise BenchFailure("%s failed (rc %s, %.1f s)\n  ansible-playbook %s -i %s -e '%s'\n%s\n--- end of output ---\n%s" % (
             what, result.rc, wall, scenario["playbook"], inventory, json.dumps(extra_vars),
             "\n".join("  failed: " + line for line in details) if details else "  (no failed task in the JSON output)",
-            result.output[-4000:]))
+            # with the JSON parsed, its failed tasks are above: the rest of the story is on stderr
+            (result.stderr if result.data is not None else result.output)[-4000:]))
     calls = emulator.calls()
     writes = sum(1 for call in calls if call.is_write)
     changed = sum(host.get("changed", 0) for host in result.stats.values())
@@ -159,6 +160,9 @@ def format_table(rows):
     lines = ["| scenario | orgs | run | wall (s) | s/org | module runs/org | AWS calls/org | reads/org | writes/org | changed |",
              "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|"]
     for label, count, phase, measured in rows:
+        if measured is None:
+            lines.append("| %s | %s | %s | FAILED (see the output) | | | | | | |" % (label, "-" if count is None else count, phase))
+            continue
         if count is None:
             # no orgs: the per-org columns hold the values of the whole run
             lines.append("| %s | - | %s | %.1f | - | %d (per run) | %d (per run) | %d (per run) | %d (per run) | %d |" % (
@@ -200,24 +204,28 @@ def main(argv=None):
             for name in args.names:
                 scenario = SCENARIOS[name]
                 per_org = scenario.get("per_org", True)
-                for count in (args.counts if per_org else [None]):
-                    what = "%s%s" % (name, " with %d orgs" % count if per_org else "")
+                for count in (args.counts if per_org else [1]):
+                    what = "%s with %s orgs" % (name, count) if per_org else name
+                    failed_row = (scenario["label"], count if per_org else None, "first run", None)
                     try:
                         emulator.reset()
-                        inventory, extra_vars = scenario["inventory"](tmp, count or 1, emulator.url)
+                        inventory, extra_vars = scenario["inventory"](tmp, count, emulator.url)
                         for phase in ("first run", "re-run"):
+                            failed_row = (scenario["label"], count if per_org else None, phase, None)
                             measured = run_once(emulator, scenario, inventory, args.forks, extra_vars,
                                                 "%s, %s" % (what, phase))
-                            rows.append((scenario["label"], count, phase, measured))
+                            rows.append((scenario["label"], count if per_org else None, phase, measured))
                             print("%-62s %4s orgs %-9s %6.1f s  %4d calls  %3d writes" % (
-                                scenario["label"], count or "-", phase, measured["wall"], measured["calls"],
+                                scenario["label"], count if per_org else "-", phase, measured["wall"], measured["calls"],
                                 measured["writes"]), file=sys.stderr)
                             if phase == "re-run" and measured["writes"]:
                                 print("  note: writes on the re-run: %s" % ", ".join(measured["write_actions"]), file=sys.stderr)
                     except BenchFailure as exc:
+                        rows.append(failed_row)
                         failures.append(str(exc))
                         print("FAILED: %s" % exc, file=sys.stderr)
                     except Exception:  # pylint: disable=broad-except
+                        rows.append(failed_row)
                         failures.append("%s: %s" % (what, traceback.format_exc()))
                         print("FAILED: %s:\n%s" % (what, traceback.format_exc()), file=sys.stderr)
         finally:
@@ -228,7 +236,8 @@ def main(argv=None):
     out.mkdir(exist_ok=True)
     (out / "latest.md").write_text(table + "\n")
     (out / "latest.json").write_text(json.dumps(
-        [dict(scenario=label, orgs=count, run=phase, **measured) for label, count, phase, measured in rows], indent=1))
+        [dict(scenario=label, orgs=count, run=phase, failed=measured is None, **(measured or {}))
+         for label, count, phase, measured in rows], indent=1))
     if failures:
         print("\n%d run(s) failed:\n%s" % (len(failures), "\n\n".join(failures)), file=sys.stderr)
         return 1
