@@ -169,7 +169,7 @@ def format_table(rows):
                 label, phase, measured["wall"], measured["modules"], measured["calls"], measured["reads"],
                 measured["writes"], measured["changed"]))
             continue
-        lines.append("| %s | %d | %s | %.1f | %.2f | %.1f | %.1f | %.1f | %.1f | %d |" % (
+        lines.append("| %s | %d | %s | %.1f | %.2f | %.2f | %.1f | %.1f | %.1f | %d |" % (
             label, count, phase, measured["wall"], measured["wall"] / count, measured["modules"] / count,
             measured["calls"] / count, measured["reads"] / count, measured["writes"] / count, measured["changed"]))
     return "\n".join(lines)
