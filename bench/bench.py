@@ -3,19 +3,30 @@
 
     .venv/bin/python bench/bench.py [--orgs 1,20] [--scenarios s3_stock,s3_fusion,...] [--forks 10]
 
-Every scenario runs on a freshly emptied emulator: a first run (creates everything), then a
-re-run (checks everything; should write nothing). AWS calls are counted by the emulator's request
-recorder (what really reached it), split into reads and writes; module runs are the task
-executions on hosts that ran a module (skipped tasks and controller-only actions not counted).
-Results are printed as a Markdown table and written to bench/results/latest.md.
+Scenarios (``--scenarios``, comma-separated; default: all of them):
+  s3_stock, s3_fusion, s3_fusion_one_task  the per-org S3 work only (bench/playbooks/), for each --orgs count
+  provision                                provision.yml for each --orgs count, on a temporary copy of
+                                           inventories/ whose sandbox holds exactly the generated orgs
+  shared                                   shared.yml on the sandbox inventory (no orgs: one row per run)
+
+Every scenario (and every org count of it) runs on a freshly emptied emulator: a first run (creates
+everything), then a re-run (checks everything; should write nothing). AWS calls are counted by the
+emulator's request recorder (what really reached it), split into reads and writes; module runs are
+the task executions on hosts that ran a module (skipped tasks and controller-only actions not
+counted), over all hosts of the run (so a once-per-run task on localhost is spread over the orgs).
+Results are printed as a Markdown table and written to bench/results/latest.md (and latest.json).
+A failed run is reported (scenario, phase, failed tasks, the end of the output), the remaining
+scenarios still run, and the exit status is 1.
 """
 
 import argparse
 import json
 import pathlib
+import shutil
 import sys
 import tempfile
 import time
+import traceback
 
 import yaml
 
@@ -29,21 +40,57 @@ CONTROLLER_ACTIONS = {
     "include_tasks", "ansible.builtin.include_tasks", "import_tasks", "include_role",
     "ansible.builtin.include_role", "ansible.builtin.import_role", "ansible.builtin.validate_argument_spec",
     "validate_argument_spec", "ansible.builtin.import_tasks",
+    # an action plugin of ours that runs in-process on the controller (reads inventory files only)
+    "fusion.pos.fusion_inventory_check", "fusion_inventory_check",
 }
+
+
+class BenchFailure(Exception):
+    """A run that did not succeed; the message says which and why."""
 
 
 def org_names(count):
     return ["benchorg%d" % index for index in range(1, count + 1)]
 
 
-def org_inventory(directory, count):
+def org_inventory(directory, count, url):
     """An inventory with ``count`` orgs as hosts of group ``orgs`` (for the S3 scenarios)."""
     path = pathlib.Path(directory) / "inventory.yml"
     hosts = dict((name, {}) for name in org_names(count))
     data = {"all": {"children": {"orgs": {"hosts": hosts}}, "vars": {
         "ansible_connection": "local", "ansible_python_interpreter": sys.executable}}}
     path.write_text(yaml.safe_dump(data))
-    return path
+    return path, {"aws_endpoint_url": url}
+
+
+def is_org_file(path):
+    data = yaml.safe_load(path.read_text()) or {}
+    return isinstance(data, dict) and "orgs" in data
+
+
+def provision_inventory(directory, count, url):
+    """A copy of inventories/ whose sandbox declares exactly ``count`` generated orgs.
+
+    provision.yml's first play checks every inventory beside the -i one, so the whole tree is
+    copied; the sandbox's own org files are left out so that ``-e org=orgs`` means the generated
+    orgs only. Each org file follows inventories/sandbox/xmsqa1.yml."""
+    root = pathlib.Path(directory) / ("provision-%d" % count) / "inventories"
+    if root.exists():
+        shutil.rmtree(str(root))
+    shutil.copytree(str(REPO / "inventories"), str(root))
+    sandbox = root / "sandbox"
+    for path in sorted(sandbox.glob("*.yml")):
+        if is_org_file(path):
+            path.unlink()
+    for index, name in enumerate(org_names(count), 1):
+        org = {"orgs": {"hosts": {name: {"org_site_title": "Bench Org %d (sandbox)" % index, "org_sites": ["store1"]}}}}
+        (sandbox / (name + ".yml")).write_text("---\n" + yaml.safe_dump(org, sort_keys=False))
+    return sandbox, {"org": "benchorg1" if count == 1 else "orgs", "aws_endpoint_url": url}
+
+
+def sandbox_inventory(directory, count, url):  # pylint: disable=unused-argument
+    """The sandbox inventory as it is (shared.yml has no orgs)."""
+    return REPO / "inventories" / "sandbox", {"aws_endpoint_url": url}
 
 
 SCENARIOS = {
@@ -53,74 +100,149 @@ SCENARIOS = {
                   "label": "S3 per org, fusion.pos (fusion_s3_bucket + fusion_bucket_policy)"},
     "s3_fusion_one_task": {"playbook": REPO / "bench/playbooks/s3_fusion_one_task.yml", "inventory": org_inventory,
                            "label": "S3 per org, fusion.pos (fusion_s3_bucket with policy_account_id)"},
+    "provision": {"playbook": REPO / "provision.yml", "inventory": provision_inventory,
+                  "label": "provision.yml (IAM user, S3 bucket + policy, secrets)"},
+    "shared": {"playbook": REPO / "shared.yml", "inventory": sandbox_inventory, "per_org": False,
+               "label": "shared.yml, sandbox (VPC, SGs, RDS, MQ, 1 POS host)"},
 }
 
 
 def count_module_runs(data):
-    runs = 0
+    """``(module runs over all hosts, of which on localhost)``."""
+    runs = local = 0
     for play in (data or {}).get("plays", []):
         for task in play.get("tasks", []):
-            for result in task.get("hosts", {}).values():
+            for host, result in task.get("hosts", {}).items():
                 action = result.get("action", "")
                 if result.get("skipped") or action in CONTROLLER_ACTIONS:
                     continue
                 runs += 1
-    return runs
+                local += host == "localhost"
+    return runs, local
 
 
-def run_once(emulator, scenario, inventory, forks, extra_vars):
+def failed_tasks(data):
+    """``["task (host): message"]`` for every failed task result of a json-callback run."""
+    lines = []
+    for play in (data or {}).get("plays", []):
+        for task in play.get("tasks", []):
+            for host, result in task.get("hosts", {}).items():
+                if result.get("failed") or result.get("unreachable"):
+                    message = result.get("msg") or result.get("message") or result.get("stderr") or ""
+                    lines.append("%s (%s): %s" % (task.get("task", {}).get("name", "?"), host, str(message)[:1000]))
+    return lines
+
+
+def run_once(emulator, scenario, inventory, forks, extra_vars, what):
     emulator.reset_recording()
     start = time.monotonic()
     result = fusion_testlib.run_playbook(
         scenario["playbook"], emulator.url, inventory=inventory, extra_vars=extra_vars,
         env={"ANSIBLE_FORKS": str(forks)})
     wall = time.monotonic() - start
-    if result.rc != 0:
-        raise SystemExit("%s failed:\n%s" % (scenario["playbook"], result.output[-4000:]))
+    if result.rc != 0 or result.data is None:
+        details = failed_tasks(result.data)
+        raise BenchFailure("%s failed (rc %s, %.1f s)\n  ansible-playbook %s -i %s -e '%s'\n%s\n--- end of output ---\n%s" % (
+            what, result.rc, wall, scenario["playbook"], inventory, json.dumps(extra_vars),
+            "\n".join("  failed: " + line for line in details) if details else "  (no failed task in the JSON output)",
+            # with the JSON parsed, its failed tasks are above: the rest of the story is on stderr
+            (result.stderr if result.data is not None else result.output)[-4000:]))
     calls = emulator.calls()
     writes = sum(1 for call in calls if call.is_write)
     changed = sum(host.get("changed", 0) for host in result.stats.values())
+    modules, local = count_module_runs(result.data)
     return {"wall": wall, "calls": len(calls), "writes": writes, "reads": len(calls) - writes,
-            "modules": count_module_runs(result.data), "changed": changed}
+            "modules": modules, "modules_localhost": local, "changed": changed,
+            "write_actions": sorted(set("%s:%s" % (call.service, call.action or call.method) for call in calls if call.is_write))}
+
+
+def format_table(rows):
+    lines = ["| scenario | orgs | run | wall (s) | s/org | module runs/org | AWS calls/org | reads/org | writes/org | changed |",
+             "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|"]
+    for label, count, phase, measured in rows:
+        if measured is None:
+            lines.append("| %s | %s | %s | FAILED (see the output) | | | | | | |" % (label, "-" if count is None else count, phase))
+            continue
+        if count is None:
+            # no orgs: the per-org columns hold the values of the whole run
+            lines.append("| %s | - | %s | %.1f | - | %d (per run) | %d (per run) | %d (per run) | %d (per run) | %d |" % (
+                label, phase, measured["wall"], measured["modules"], measured["calls"], measured["reads"],
+                measured["writes"], measured["changed"]))
+            continue
+        lines.append("| %s | %d | %s | %.1f | %.2f | %.2f | %.1f | %.1f | %.1f | %d |" % (
+            label, count, phase, measured["wall"], measured["wall"] / count, measured["modules"] / count,
+            measured["calls"] / count, measured["reads"] / count, measured["writes"] / count, measured["changed"]))
+    return "\n".join(lines)
+
+
+def parse_args(argv):
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--orgs", default="1,20", help="org counts, comma-separated (default 1,20)")
+    parser.add_argument("--scenarios", default=",".join(SCENARIOS),
+                        help="comma-separated, from: %s (default: all)" % ", ".join(SCENARIOS))
+    parser.add_argument("--forks", type=int, default=10)
+    args = parser.parse_args(argv)
+    try:
+        args.counts = [int(item) for item in args.orgs.split(",") if item.strip()]
+    except ValueError:
+        parser.error("--orgs takes positive integers, comma-separated, got %r" % args.orgs)
+    if not args.counts or min(args.counts) < 1:
+        parser.error("--orgs takes positive integers, comma-separated, got %r" % args.orgs)
+    args.names = [item.strip() for item in args.scenarios.split(",") if item.strip()]
+    unknown = [name for name in args.names if name not in SCENARIOS]
+    if unknown or not args.names:
+        parser.error("unknown scenario(s) %s; choose from: %s" % (", ".join(unknown) or "(none given)", ", ".join(SCENARIOS)))
+    return args
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--orgs", default="1,20")
-    parser.add_argument("--scenarios", default=",".join(SCENARIOS))
-    parser.add_argument("--forks", type=int, default=10)
-    args = parser.parse_args(argv)
-    counts = [int(item) for item in args.orgs.split(",")]
-    rows = []
+    args = parse_args(argv)
+    rows, failures = [], []
     with tempfile.TemporaryDirectory() as tmp:
         emulator = fusion_testlib.Emulator(pathlib.Path(tmp) / "emulator")
         try:
-            for name in args.scenarios.split(","):
+            for name in args.names:
                 scenario = SCENARIOS[name]
-                for count in counts:
-                    emulator.reset()
-                    inventory = scenario["inventory"](tmp, count)
-                    extra_vars = {"aws_endpoint_url": emulator.url}
-                    for phase in ("first run", "re-run"):
-                        measured = run_once(emulator, scenario, inventory, args.forks, extra_vars)
-                        rows.append((scenario["label"], count, phase, measured))
-                        print("%-60s %3d orgs %-9s %6.1f s" % (scenario["label"], count, phase, measured["wall"]),
-                              file=sys.stderr)
+                per_org = scenario.get("per_org", True)
+                for count in (args.counts if per_org else [1]):
+                    what = "%s with %s orgs" % (name, count) if per_org else name
+                    failed_row = (scenario["label"], count if per_org else None, "first run", None)
+                    try:
+                        emulator.reset()
+                        inventory, extra_vars = scenario["inventory"](tmp, count, emulator.url)
+                        for phase in ("first run", "re-run"):
+                            failed_row = (scenario["label"], count if per_org else None, phase, None)
+                            measured = run_once(emulator, scenario, inventory, args.forks, extra_vars,
+                                                "%s, %s" % (what, phase))
+                            rows.append((scenario["label"], count if per_org else None, phase, measured))
+                            print("%-62s %4s orgs %-9s %6.1f s  %4d calls  %3d writes" % (
+                                scenario["label"], count if per_org else "-", phase, measured["wall"], measured["calls"],
+                                measured["writes"]), file=sys.stderr)
+                            if phase == "re-run" and measured["writes"]:
+                                print("  note: writes on the re-run: %s" % ", ".join(measured["write_actions"]), file=sys.stderr)
+                    except BenchFailure as exc:
+                        rows.append(failed_row)
+                        failures.append(str(exc))
+                        print("FAILED: %s" % exc, file=sys.stderr)
+                    except Exception:  # pylint: disable=broad-except
+                        rows.append(failed_row)
+                        failures.append("%s: %s" % (what, traceback.format_exc()))
+                        print("FAILED: %s:\n%s" % (what, traceback.format_exc()), file=sys.stderr)
         finally:
             emulator.stop()
-    lines = ["| scenario | orgs | run | wall (s) | s/org | module runs/org | AWS calls/org | reads/org | writes/org | changed |",
-             "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|"]
-    for label, count, phase, m in rows:
-        lines.append("| %s | %d | %s | %.1f | %.2f | %.1f | %.1f | %.1f | %.1f | %d |" % (
-            label, count, phase, m["wall"], m["wall"] / count, m["modules"] / count, m["calls"] / count,
-            m["reads"] / count, m["writes"] / count, m["changed"]))
-    table = "\n".join(lines)
+    table = format_table(rows)
     print(table)
     out = REPO / "bench" / "results"
     out.mkdir(exist_ok=True)
     (out / "latest.md").write_text(table + "\n")
-    (out / "latest.json").write_text(json.dumps([{"scenario": l, "orgs": c, "run": p, **m} for l, c, p, m in rows], indent=1))
+    (out / "latest.json").write_text(json.dumps(
+        [dict(scenario=label, orgs=count, run=phase, failed=measured is None, **(measured or {}))
+         for label, count, phase, measured in rows], indent=1))
+    if failures:
+        print("\n%d run(s) failed:\n%s" % (len(failures), "\n\n".join(failures)), file=sys.stderr)
+        return 1
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())
