@@ -5,7 +5,7 @@
 
 Every sub-resource handler returns ``(changed, before, after)``; the module records each with
 ``DifferenceTracker.add()`` and takes both ``changed`` and ``diff`` from the tracker, so the two can
-never disagree.
+never disagree. ``DifferenceTracker.result()`` builds a module's result from them.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -50,4 +50,11 @@ class DifferenceTracker:
         if header:
             result["before_header"] = header
             result["after_header"] = header
+        return result
+
+    def result(self, module, header, **values):
+        """A module result: ``values``, ``changed`` from the tracker and, under ``--diff``, ``diff``."""
+        result = dict(values, changed=self.changed)
+        if module._diff:
+            result["diff"] = self.diff(header=header)
         return result

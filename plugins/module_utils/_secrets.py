@@ -15,12 +15,20 @@ A backend is a class with
 store (HashiCorp Vault, 1Password, ...) is one more class with these four methods and one more entry.
 Values are generated here (``generate_password()``), never by the store, so every store makes the
 same kind of secret.
+
+Two kinds of value, both created only when missing and never rotated (``ensure_secret()``):
+
+- a bare generated password (``fusion_secret``: org database logins, RabbitMQ users);
+- the credentials of a service user, JSON ``{"password": ..., "username": ...}``
+  (``credentials_value()``, ``ensure_credentials()``, ``read_credentials()``): the RDS master user
+  and the Amazon MQ admin user, whose password must also be handed to RDS or Amazon MQ.
 """
 
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import json
 import secrets
 import string
 
@@ -180,3 +188,46 @@ def ensure_secret(backend, path, tags, generate, check_mode, description=None):
         backend.tag(path, missing)
     current.tags = new_tags
     return True, before, {"exists": True, "tags": new_tags}, current
+
+
+# --- credentials of a service user (JSON {username, password}) ------------------------------
+
+def credentials_value(username, password):
+    """The stored form of a service user's credentials: JSON ``{"password": ..., "username": ...}``."""
+    return json.dumps({"username": username, "password": password}, sort_keys=True)
+
+
+def read_credentials(backend, path):
+    """The credentials stored at ``path`` as ``{"username": ..., "password": ...}``; None when missing.
+
+    A value that is not such a JSON object is taken as a bare password (``username`` None).
+    """
+    value = backend.get(path)
+    if value is None:
+        return None
+    try:
+        parsed = json.loads(value)
+    except ValueError:
+        parsed = None
+    if isinstance(parsed, dict) and isinstance(parsed.get("password"), str):
+        return {"username": parsed.get("username"), "password": parsed["password"]}
+    return {"username": None, "password": value}
+
+
+def ensure_credentials(backend, path, username, tags, check_mode, description=None,
+                       length=DEFAULT_LENGTH, exclude=DEFAULT_EXCLUDE):
+    """``ensure_secret()`` for the credentials of service user ``username``.
+
+    When the secret is missing, a password is generated (``generate_password()``) and stored as
+    ``credentials_value()``. Returns ``(changed, before, after, info, password)``: ``password`` is the
+    one generated and stored now, for the caller to hand to the service (never to a result); None
+    when the secret already existed (read it with ``read_credentials()`` if needed) or in check mode.
+    """
+    generated = []
+
+    def generate():
+        generated.append(generate_password(length, exclude))
+        return credentials_value(username, generated[0])
+
+    changed, before, after, info = ensure_secret(backend, path, tags, generate, check_mode, description=description)
+    return changed, before, after, info, (generated[0] if generated else None)

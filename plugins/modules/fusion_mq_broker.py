@@ -15,9 +15,11 @@ description:
   - Ensures Amazon MQ broker O(name) (C(mq-POS-NN)), engine RabbitMQ at the pinned O(engine_version),
     single-instance deployment, publicly accessible, host instance type O(instance_type), with the one
     RabbitMQ user C(admin).
-  - The admin password is generated on creation and stored only in AWS Secrets Manager at
-    C(fusion-pos/<environment>/<name>/admin) (JSON C(username), C(password)); it is never returned,
-    logged or passed again on later runs.
+  - The admin password is generated on creation and stored only in the fusion.pos password manager
+    (AWS Secrets Manager by default, O(secret_backend)) at C(fusion-pos/<environment>/<name>/admin)
+    (JSON C(username), C(password)), the same way M(fusion.pos.fusion_secret) stores secrets: created
+    only when missing, never rotated, missing tags added. It is never returned, logged or passed again
+    on later runs; an existing broker whose secret is missing is refused.
   - The broker's management URL (the RabbitMQ web console and HTTP API, for the per-org vhost work) is
     returned and recorded in the SSM parameter C(/fusion-pos/<environment>/<name>/management-url) as
     soon as AWS reports it (a broker that is still being created has none yet; a later run records it).
@@ -49,12 +51,10 @@ options:
     default: {}
 extends_documentation_fragment:
   - fusion.pos.connection
+  - fusion.pos.password_manager
+  - fusion.pos.exact_check_mode
 attributes:
-  check_mode:
-    support: full
-    description: Reads real state, makes no write call, reports the changes a real run would make.
   diff_mode:
-    support: full
     description: Before and after of the broker settings, the secret's existence and the URL parameter.
 """
 
@@ -83,7 +83,7 @@ broker:
       description: The AMQP endpoints.
       type: list
 secret_name:
-  description: The Secrets Manager name that holds the admin credentials.
+  description: The password-manager path (Secrets Manager name) that holds the admin credentials.
   returned: always
   type: str
 url_parameter:
@@ -101,7 +101,7 @@ from ansible_collections.fusion.pos.plugins.module_utils._diff import Difference
 from ansible_collections.fusion.pos.plugins.module_utils._naming import (
     secret_path, validate_broker, validate_environment,
 )
-from ansible_collections.fusion.pos.plugins.module_utils import _ec2, _mq, _shared_secrets
+from ansible_collections.fusion.pos.plugins.module_utils import _ec2, _mq, _secrets
 
 
 def ensure(module):
@@ -117,22 +117,26 @@ def ensure(module):
             "publicly_accessible": True, "users": [_mq.ADMIN_USER]}
 
     mq = client(module, "mq", region)
-    sm = client(module, "secretsmanager", region)
+    store = _secrets.store(module, params["secret_backend"], kms_key_id=params["secret_kms_key_id"])
     ssm = client(module, "ssm", region)
     tracker = DifferenceTracker()
 
     summary = _mq.find_broker(mq, name)
-    has_secret = _shared_secrets.secret_exists(sm, secret_name)
-    tracker.add("secret", {"name": secret_name, "exists": has_secret}, {"name": secret_name, "exists": True})
+    if summary is not None:
+        current = store.describe(secret_name)
+        if current is None or current.deleted:
+            raise FusionModuleError("broker %s: exists but its admin secret %s does not; restore the secret "
+                                    "(or reset the admin password by hand and store it there)" % (name, secret_name))
+    changed, before, after, _info, password = _secrets.ensure_credentials(
+        store, secret_name, _mq.ADMIN_USER, tags, module.check_mode,
+        description="Admin credentials of Amazon MQ broker %s" % name)
+    tracker.add("secret", dict(before, name=secret_name), dict(after, name=secret_name), changed)
     described = None
     if summary is None:
         if not module.check_mode:
-            if has_secret:
-                password = _shared_secrets.read_password(sm, secret_name)  # a creation that failed half-way
-            else:
-                password = _shared_secrets.generate_password()
-                _shared_secrets.store_password(sm, secret_name, _mq.ADMIN_USER, password,
-                                               "Admin credentials of Amazon MQ broker %s" % name, tags)
+            if password is None:  # a creation that failed half-way
+                password = _secrets.read_credentials(store, secret_name)["password"]
+            module.no_log_values.add(password)
             created = _mq.create_broker(mq, name, {
                 "EngineType": _mq.ENGINE_TYPE, "EngineVersion": want["engine_version"],
                 "DeploymentMode": _mq.DEPLOYMENT_MODE, "HostInstanceType": want["instance_type"],
@@ -143,9 +147,6 @@ def ensure(module):
             described = _mq.describe_broker(mq, name, created["BrokerId"])
         tracker.add("broker", None, want)
     else:
-        if not has_secret:
-            raise FusionModuleError("broker %s: exists but its admin secret %s does not; restore the secret "
-                                    "(or reset the admin password by hand and store it there)" % (name, secret_name))
         described = _mq.describe_broker(mq, name, summary["BrokerId"])
         before = {"engine_type": described.get("EngineType"), "engine_version": described.get("EngineVersion"),
                   "deployment_mode": described.get("DeploymentMode"), "instance_type": described.get("HostInstanceType"),
@@ -178,18 +179,14 @@ def ensure(module):
     elif summary is None and module.check_mode:
         tracker.add("management_url_parameter", {"name": parameter, "value": current_url},
                     {"name": parameter, "value": "(known once the broker runs)"})
-    result = {
-        "changed": tracker.changed,
-        "broker": {"name": name, "id": (described or {}).get("BrokerId", ""), "arn": (described or {}).get("BrokerArn", ""),
-                   "state": (described or {}).get("BrokerState", ""), "management_url": url or current_url or "",
-                   "endpoints": [e for i in (described or {}).get("BrokerInstances", []) or [] for e in i.get("Endpoints", [])],
-                   "engine_version": want["engine_version"], "instance_type": want["instance_type"]},
-        "secret_name": secret_name,
-        "url_parameter": parameter,
-    }
-    if module._diff:
-        result["diff"] = tracker.diff(header="broker %s" % name)
-    return result
+    return tracker.result(
+        module, "broker %s" % name,
+        broker={"name": name, "id": (described or {}).get("BrokerId", ""), "arn": (described or {}).get("BrokerArn", ""),
+                "state": (described or {}).get("BrokerState", ""), "management_url": url or current_url or "",
+                "endpoints": [e for i in (described or {}).get("BrokerInstances", []) or [] for e in i.get("Endpoints", [])],
+                "engine_version": want["engine_version"], "instance_type": want["instance_type"]},
+        secret_name=secret_name,
+        url_parameter=parameter)
 
 
 def main():
@@ -200,6 +197,8 @@ def main():
             instance_type=dict(type="str", default="mq.t3.micro"),
             engine_version=dict(type="str", default="3.13"),
             tags=dict(type="dict", default={}),
+            secret_backend=dict(type="str", choices=sorted(_secrets.BACKENDS), default=_secrets.DEFAULT_BACKEND),
+            secret_kms_key_id=dict(type="str", no_log=False),
             **CONNECTION_ARGS
         ),
         supports_check_mode=True,

@@ -85,12 +85,9 @@ options:
     default: {}
 extends_documentation_fragment:
   - fusion.pos.connection
+  - fusion.pos.exact_check_mode
 attributes:
-  check_mode:
-    support: full
-    description: Reads real state, makes no write call, reports the changes a real run would make.
   diff_mode:
-    support: full
     description: Before and after of the instance's placement, tags and security groups.
 """
 
@@ -236,16 +233,12 @@ def ensure(module):
             if current_groups != want_groups:
                 _ec2.set_instance_groups(ec2, instance["InstanceId"], [group_ids[g] for g in want_groups])
         tracker.add("instance", before, want)
-    result = {
-        "changed": tracker.changed,
-        "instance": {"name": name, "id": instance.get("InstanceId", ""), "image_id": image_id,
-                     "availability_zone": az, "private_ip": instance.get("PrivateIpAddress", ""),
-                     "public_ip": instance.get("PublicIpAddress", ""), "pos_version": params["pos_version"],
-                     "state": (instance.get("State") or {}).get("Name", "")},
-    }
-    if module._diff:
-        result["diff"] = tracker.diff(header="POS host %s" % name)
-    return result
+    return tracker.result(
+        module, "POS host %s" % name,
+        instance={"name": name, "id": instance.get("InstanceId", ""), "image_id": image_id,
+                  "availability_zone": az, "private_ip": instance.get("PrivateIpAddress", ""),
+                  "public_ip": instance.get("PublicIpAddress", ""), "pos_version": params["pos_version"],
+                  "state": (instance.get("State") or {}).get("Name", "")})
 
 
 def main():

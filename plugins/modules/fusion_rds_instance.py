@@ -15,10 +15,12 @@ description:
   - Ensures RDS instance O(name) (C(db-POS-NN)), SQL Server 2019 Express (C(sqlserver-ex)) or Web
     (C(sqlserver-web)), license included, publicly accessible, in availability zone O(availability_zone),
     on the DB subnet group of the POS VPC, with the security groups O(security_groups).
-  - The master password is generated on creation and stored only in AWS Secrets Manager at
-    C(fusion-pos/<environment>/<name>/master) (JSON C(username), C(password)). It is never returned,
-    logged or passed again on later runs; when the secret is missing for an existing instance, a new
-    password is generated, stored and set.
+  - The master password is generated on creation and stored only in the fusion.pos password manager
+    (AWS Secrets Manager by default, O(secret_backend)) at C(fusion-pos/<environment>/<name>/master)
+    (JSON C(username), C(password)), the same way M(fusion.pos.fusion_secret) stores secrets: created
+    only when missing, never rotated, missing tags added. It is never returned, logged or passed again
+    on later runs; when the secret is missing for an existing instance, a new password is generated,
+    stored and set.
   - Engine, availability zone and subnet group cannot change and are refused when they differ;
     instance class, storage (growth only), backup retention, deletion protection, public access and
     security groups are changed in place (applied immediately).
@@ -87,12 +89,10 @@ options:
     default: {}
 extends_documentation_fragment:
   - fusion.pos.connection
+  - fusion.pos.password_manager
+  - fusion.pos.exact_check_mode
 attributes:
-  check_mode:
-    support: full
-    description: Reads real state, makes no write call, reports the changes a real run would make.
   diff_mode:
-    support: full
     description: Before and after of the settings it manages (never the password).
 """
 
@@ -120,7 +120,7 @@ instance:
       description: The SQL Server port.
       type: int
 secret_name:
-  description: The Secrets Manager name that holds the master credentials.
+  description: The password-manager path (Secrets Manager name) that holds the master credentials.
   returned: always
   type: str
 """
@@ -134,7 +134,7 @@ from ansible_collections.fusion.pos.plugins.module_utils._diff import Difference
 from ansible_collections.fusion.pos.plugins.module_utils._naming import (
     account_fits_environment, secret_path, validate_environment, validate_rds_instance,
 )
-from ansible_collections.fusion.pos.plugins.module_utils import _ec2, _rds, _shared_secrets
+from ansible_collections.fusion.pos.plugins.module_utils import _ec2, _rds, _secrets
 
 
 def desired_settings(params):
@@ -204,7 +204,7 @@ def ensure(module):
 
     rds = client(module, "rds", region)
     ec2 = client(module, "ec2", region)
-    sm = client(module, "secretsmanager", region)
+    store = _secrets.store(module, params["secret_backend"], kms_key_id=params["secret_kms_key_id"])
     tracker = DifferenceTracker()
 
     group_ids = {}
@@ -220,18 +220,22 @@ def ensure(module):
     group_names = dict((v, k) for k, v in group_ids.items())
 
     db = _rds.describe_instance(rds, name)
-    has_secret = _shared_secrets.secret_exists(sm, secret_name)
-    secret_after = {"name": secret_name, "exists": True}
+
+    def ensure_master_secret():
+        """The master secret, created when missing; the password generated now (None otherwise)."""
+        changed, before, after, _info, password = _secrets.ensure_credentials(
+            store, secret_name, want["master_username"], tags, module.check_mode,
+            description="Master credentials of RDS instance %s" % name)
+        tracker.add("secret", dict(before, name=secret_name), dict(after, name=secret_name), changed)
+        if password:
+            module.no_log_values.add(password)
+        return password
 
     if db is None:
-        password = None
-        if has_secret and not module.check_mode:
-            password = _shared_secrets.read_password(sm, secret_name)  # a creation that failed half-way
-        elif not module.check_mode:
-            password = _shared_secrets.generate_password()
-            _shared_secrets.store_password(sm, secret_name, want["master_username"], password,
-                                           "Master credentials of RDS instance %s" % name, tags)
-        tracker.add("secret", {"name": secret_name, "exists": has_secret}, secret_after)
+        password = ensure_master_secret()
+        if password is None and not module.check_mode:  # a creation that failed half-way
+            password = _secrets.read_credentials(store, secret_name)["password"]
+            module.no_log_values.add(password)
         if not module.check_mode:
             create = {
                 "Engine": want["engine"], "EngineVersion": want["engine_version"], "LicenseModel": want["license_model"],
@@ -263,28 +267,19 @@ def ensure(module):
         modify = dict((MODIFIABLE[k], want[k]) for k in MODIFIABLE if before[k] != want[k])
         if before["security_groups"] != want["security_groups"]:
             modify["VpcSecurityGroupIds"] = [group_ids[g] for g in want["security_groups"] if g in group_ids]
-        password = None
-        if not has_secret:
-            password = _shared_secrets.generate_password()
+        password = ensure_master_secret()  # a lost secret: a new password, stored, then set
+        if password:
             modify["MasterUserPassword"] = password
-        tracker.add("secret", {"name": secret_name, "exists": has_secret}, secret_after)
         if modify and not module.check_mode:
-            if password:
-                _shared_secrets.store_password(sm, secret_name, want["master_username"], password,
-                                               "Master credentials of RDS instance %s" % name, tags)
             db = _rds.modify_instance(rds, name, modify)
         tracker.add("instance", before, want)
         after = want
     endpoint = (db or {}).get("Endpoint") or {}
-    result = {
-        "changed": tracker.changed,
-        "instance": dict(after, name=name, endpoint=endpoint.get("Address", ""), port=endpoint.get("Port", _rds.SQLSERVER_PORT),
-                         status=(db or {}).get("DBInstanceStatus", "")),
-        "secret_name": secret_name,
-    }
-    if module._diff:
-        result["diff"] = tracker.diff(header="RDS instance %s" % name)
-    return result
+    return tracker.result(
+        module, "RDS instance %s" % name,
+        instance=dict(after, name=name, endpoint=endpoint.get("Address", ""), port=endpoint.get("Port", _rds.SQLSERVER_PORT),
+                      status=(db or {}).get("DBInstanceStatus", "")),
+        secret_name=secret_name)
 
 
 def main():
@@ -305,6 +300,8 @@ def main():
             security_groups=dict(type="list", elements="str", default=[]),
             master_username=dict(type="str", default="admin"),
             tags=dict(type="dict", default={}),
+            secret_backend=dict(type="str", choices=sorted(_secrets.BACKENDS), default=_secrets.DEFAULT_BACKEND),
+            secret_kms_key_id=dict(type="str", no_log=False),
             **CONNECTION_ARGS
         ),
         supports_check_mode=True,

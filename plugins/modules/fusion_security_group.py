@@ -62,12 +62,9 @@ options:
     default: {}
 extends_documentation_fragment:
   - fusion.pos.connection
+  - fusion.pos.exact_check_mode
 attributes:
-  check_mode:
-    support: full
-    description: Reads real state, makes no write call, reports the changes a real run would make.
   diff_mode:
-    support: full
     description: Before and after of the rule list.
 """
 
@@ -188,10 +185,7 @@ def ensure(module):
             if not module.check_mode:
                 _ec2.create_tags(ec2, group_id, missing)
             tracker.add("tags", dict((k, _ec2.tag_dict(group.get("Tags")).get(k)) for k in missing), missing)
-    result = {"changed": tracker.changed, "group_id": group_id, "rules": current}
-    if module._diff:
-        result["diff"] = tracker.diff(header="security group %s" % name)
-    return result
+    return tracker.result(module, "security group %s" % name, group_id=group_id, rules=current)
 
 
 def main():

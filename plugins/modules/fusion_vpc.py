@@ -37,12 +37,9 @@ options:
     default: {}
 extends_documentation_fragment:
   - fusion.pos.connection
+  - fusion.pos.exact_check_mode
 attributes:
-  check_mode:
-    support: full
-    description: Reads real state, makes no write call, reports the changes a real run would make.
   diff_mode:
-    support: full
     description: Before and after of every part.
 """
 
@@ -310,11 +307,8 @@ class VpcRun:
         group = self.db_subnet_group(subnet_ids)
         subnets = dict((p["name"], {"id": subnet_ids[p["name"]], "kind": p["kind"], "az": p["az"], "cidr": p["cidr"]})
                        for p in self.subnet_plan)
-        result = {"changed": self.tracker.changed, "vpc_id": vpc_id, "names": self.names, "subnets": subnets,
-                  "db_subnet_group": group}
-        if self.module._diff:
-            result["diff"] = self.tracker.diff(header=self.names["vpc"])
-        return result
+        return self.tracker.result(self.module, self.names["vpc"], vpc_id=vpc_id, names=self.names, subnets=subnets,
+                                   db_subnet_group=group)
 
 
 def main():

@@ -64,3 +64,19 @@ def test_recorded_values_are_copies():
     tracker.add("tags", tags, tags)
     tags["Team"] = "pos"
     assert tracker.before() == {"tags": {"OrgId": "acme"}} and tracker.changed is False
+
+
+class _Module:
+    def __init__(self, diff):
+        self._diff = diff
+
+
+@pytest.mark.parametrize("diff", [False, True], ids=["plain", "with-diff"])
+def test_result_takes_changed_from_the_tracker_and_adds_the_diff_only_under_diff_mode(diff):
+    tracker = DifferenceTracker()
+    tracker.add("rules", [], [1])
+    result = tracker.result(_Module(diff), "security group SG", group_id="sg-1")
+    assert (result["changed"], result["group_id"]) == (True, "sg-1")
+    assert ("diff" in result) is diff
+    if diff:
+        assert result["diff"] == tracker.diff(header="security group SG")

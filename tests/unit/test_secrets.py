@@ -1,5 +1,6 @@
 """module_utils/_secrets.py: generation, the never-rotate rule and the pluggable store."""
 
+import json
 import string
 
 import boto3
@@ -100,3 +101,48 @@ def test_aws_backend_round_trip():
     assert described.tags == {"OrgId": "a"} and described.version_id == info.version_id
     assert "s3cret" not in repr(described.as_dict())
     assert store.get("fusion-pos/qa/a/db-login") == "s3cret-Value-1"
+
+
+# ---- credentials of a service user (RDS master, broker admin) --------------------------------
+
+def test_missing_credentials_are_created_once_as_json_and_the_new_password_is_handed_back():
+    store = MemoryStore()
+    changed, before, after, info, password = _secrets.ensure_credentials(store, "p", "admin", {"Team": "pos"}, False)
+    assert (changed, before, after["exists"], info.name) == (True, {"exists": False}, True, "p")
+    assert json.loads(store.values["p"]) == {"username": "admin", "password": password}
+    assert len(password) == _secrets.DEFAULT_LENGTH and not set(password) & set(_secrets.DEFAULT_EXCLUDE)
+
+
+def test_existing_credentials_are_never_rotated_and_no_password_is_handed_back():
+    store = MemoryStore()
+    store.create("p", _secrets.credentials_value("admin", "kept-Value-1234"), {"Team": "pos"})
+    changed, _before, _after, _info, password = _secrets.ensure_credentials(store, "p", "admin", {"Team": "pos"}, False)
+    assert (changed, password, store.writes) == (False, None, 1)
+    assert _secrets.read_credentials(store, "p") == {"username": "admin", "password": "kept-Value-1234"}
+
+
+def test_credentials_in_check_mode_are_neither_generated_nor_written():
+    store = MemoryStore()
+    changed, _before, _after, info, password = _secrets.ensure_credentials(store, "p", "admin", {}, True)
+    assert (changed, info, password, store.writes) == (True, None, None, 0)
+
+
+@pytest.mark.parametrize("stored, expected", [
+    (None, None),
+    ('{"password": "pw-Value-1", "username": "admin"}', {"username": "admin", "password": "pw-Value-1"}),
+    ("bare-Value-1", {"username": None, "password": "bare-Value-1"}),
+    ('{"user": "admin"}', {"username": None, "password": '{"user": "admin"}'}),
+], ids=["missing", "json", "bare-password", "json-without-password"])
+def test_read_credentials_takes_json_or_a_bare_password(stored, expected):
+    store = MemoryStore()
+    if stored is not None:
+        store.create("p", stored)
+    assert _secrets.read_credentials(store, "p") == expected
+
+
+def test_credentials_scheduled_for_deletion_are_refused():
+    store = MemoryStore()
+    store.create("p", "old")
+    store.describe = lambda path: _secrets.SecretInfo(path, deleted=True)
+    with pytest.raises(FusionModuleError, match="scheduled for deletion"):
+        _secrets.ensure_credentials(store, "p", "admin", {}, False)

@@ -2,7 +2,7 @@
 
 import pytest
 
-from ansible_collections.fusion.pos.plugins.module_utils import _ec2, _mq, _shared_secrets
+from ansible_collections.fusion.pos.plugins.module_utils import _ec2, _mq, _secrets
 from ansible_collections.fusion.pos.plugins.module_utils._aws import FusionModuleError
 from ansible_collections.fusion.pos.plugins.modules.fusion_security_group import wanted_rules
 from ansible_collections.fusion.pos.plugins.modules.fusion_pos_host import choose_image
@@ -56,7 +56,7 @@ def test_permissions_round_trip_to_rules():
 
 
 def test_generated_passwords_are_strong_and_safe_for_sql_server_and_amazon_mq():
-    values = set(_shared_secrets.generate_password() for _round in range(50))
+    values = set(_secrets.generate_password() for _round in range(50))
     assert len(values) == 50
     for value in values:
         assert len(value) == 32
