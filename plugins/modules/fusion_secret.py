@@ -20,6 +20,9 @@ description:
   - Tags C(OrgId=<owner>) when the owner is an org, plus O(tags); missing tags are added to an
     existing secret.
   - Exact check mode and C(--diff) (existence and tags only).
+  - The credentials of the shared RDS master and Amazon MQ admin users (JSON C(username),
+    C(password)) are made by M(fusion.pos.fusion_rds_instance) and M(fusion.pos.fusion_mq_broker)
+    through the same password-manager interface, not by this module.
   - Check mode on a secret that does not exist yet reports the change; the lookup cannot read it
     until a real run created it.
 author: fusion.pos contributors (@fusion-pos)
@@ -91,11 +94,11 @@ EXAMPLES = r"""
     owner: xmsqa1
     purposes: [db-login, rabbitmq]
 
-- name: Master password of a shared RDS instance
+- name: A longer secret of a shared resource
   fusion.pos.fusion_secret:
     environment: production
-    owner: db-POS-01
-    purpose: master
+    owner: POS01
+    purpose: service-login
     length: 40
 """
 
