@@ -348,3 +348,56 @@ def test_a_terminated_pos_host_is_replaced_by_exactly_one_instance(provisioned, 
     assert result.rc == 0, result.output
     hosts = live_instances(ec2, "POS01")
     assert len(hosts) == 1 and hosts[0]["InstanceId"] != old
+
+
+# ---- generated credentials (module_utils/_secrets.py, the one password-manager interface) -----
+
+MASTER_SECRET = "fusion-pos/qa/db-POS-01/master"
+ADMIN_SECRET = "fusion-pos/qa/mq-POS-01/admin"
+
+
+def test_a_lost_master_secret_gets_a_new_password_stored_then_set(provisioned, shared, aws, boto):
+    secrets = boto("secretsmanager")
+    secrets.delete_secret(SecretId=MASTER_SECRET, ForceDeleteWithoutRecovery=True)
+    aws.reset_recording()
+    result = shared()
+    assert result.rc == 0, result.output
+    assert changed_tasks(result) == ["Ensure the shared RDS SQL Server instances"]
+    assert [call.action for call in aws.writes()] == ["CreateSecret", "ModifyDBInstance"]
+    stored = json.loads(secrets.get_secret_value(SecretId=MASTER_SECRET)["SecretString"])
+    assert stored["username"] == "admin" and len(stored["password"]) == 32
+    assert stored["password"] not in result.output
+
+
+def test_a_broker_whose_admin_secret_is_lost_is_refused_before_any_write(provisioned, shared, aws, boto):
+    boto("secretsmanager").delete_secret(SecretId=ADMIN_SECRET, ForceDeleteWithoutRecovery=True)
+    aws.reset_recording()
+    result = shared()
+    assert result.rc != 0
+    assert "broker mq-POS-01: exists but its admin secret %s does not" % ADMIN_SECRET in result.output
+    assert aws.writes() == []
+
+
+def test_a_master_secret_scheduled_for_deletion_is_refused_before_any_write(provisioned, shared, aws, boto):
+    boto("secretsmanager").delete_secret(SecretId=MASTER_SECRET, RecoveryWindowInDays=7)
+    aws.reset_recording()
+    result = shared()
+    assert result.rc != 0
+    assert "secret %s is scheduled for deletion" % MASTER_SECRET in result.output
+    assert aws.writes() == []
+
+
+def test_secrets_left_by_a_creation_that_failed_half_way_are_reused_not_replaced(shared, aws, boto):
+    secrets = boto("secretsmanager")
+    kept = {}
+    for name in (MASTER_SECRET, ADMIN_SECRET):
+        kept[name] = json.dumps({"password": "Kept-Pass-%s-1234567890" % name[-5:], "username": "admin"}, sort_keys=True)
+        secrets.create_secret(Name=name, SecretString=kept[name],
+                              Tags=[{"Key": "Environment", "Value": "qa"}, {"Key": "ManagedBy", "Value": "fusion.pos"}])
+    aws.reset_recording()
+    result = shared()
+    assert result.rc == 0, result.output
+    assert "CreateSecret" not in [call.action for call in aws.writes()]
+    for name, value in kept.items():
+        assert secrets.get_secret_value(SecretId=name)["SecretString"] == value
+        assert json.loads(value)["password"] not in result.output
