@@ -17,8 +17,8 @@ description:
     RabbitMQ user C(admin).
   - The admin password is generated on creation and stored only in the fusion.pos password manager
     (AWS Secrets Manager by default, O(secret_backend)) at C(fusion-pos/<environment>/<name>/admin)
-    (JSON C(username), C(password)), the same way M(fusion.pos.fusion_secret) stores secrets: created
-    only when missing, never rotated, missing tags added. It is never returned, logged or passed again
+    (JSON C(username), C(password)), the same way as M(fusion.pos.fusion_secret) stores secrets (created
+    only when missing, never rotated, missing tags added). It is never returned, logged or passed again
     on later runs; an existing broker whose secret is missing is refused.
   - The broker's management URL (the RabbitMQ web console and HTTP API, for the per-org vhost work) is
     returned and recorded in the SSM parameter C(/fusion-pos/<environment>/<name>/management-url) as

@@ -17,8 +17,8 @@ description:
     on the DB subnet group of the POS VPC, with the security groups O(security_groups).
   - The master password is generated on creation and stored only in the fusion.pos password manager
     (AWS Secrets Manager by default, O(secret_backend)) at C(fusion-pos/<environment>/<name>/master)
-    (JSON C(username), C(password)), the same way M(fusion.pos.fusion_secret) stores secrets: created
-    only when missing, never rotated, missing tags added. It is never returned, logged or passed again
+    (JSON C(username), C(password)), the same way as M(fusion.pos.fusion_secret) stores secrets (created
+    only when missing, never rotated, missing tags added). It is never returned, logged or passed again
     on later runs; when the secret is missing for an existing instance, a new password is generated,
     stored and set.
   - Engine, availability zone and subnet group cannot change and are refused when they differ;
