@@ -151,6 +151,12 @@ class AWSSecretsManagerStore:
 BACKENDS = {AWSSecretsManagerStore.name: AWSSecretsManagerStore}
 DEFAULT_BACKEND = AWSSecretsManagerStore.name
 
+# The options of a module that stores what it generates (doc fragment fusion.pos.password_manager).
+PASSWORD_MANAGER_ARGS = dict(
+    secret_backend=dict(type="str", choices=sorted(BACKENDS), default=DEFAULT_BACKEND),
+    secret_kms_key_id=dict(type="str", no_log=False),
+)
+
 
 def store(module, backend=DEFAULT_BACKEND, **options):
     """The password-manager backend named ``backend``."""
@@ -158,6 +164,11 @@ def store(module, backend=DEFAULT_BACKEND, **options):
         raise FusionModuleError("unknown password-manager backend %r: one of %s"
                                 % (backend, ", ".join(sorted(BACKENDS))))
     return BACKENDS[backend](module, **options)
+
+
+def module_store(module):
+    """The backend chosen by a module's ``PASSWORD_MANAGER_ARGS`` options."""
+    return store(module, module.params["secret_backend"], kms_key_id=module.params["secret_kms_key_id"])
 
 
 def ensure_secret(backend, path, tags, generate, check_mode, description=None):

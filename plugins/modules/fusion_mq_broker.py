@@ -117,7 +117,7 @@ def ensure(module):
             "publicly_accessible": True, "users": [_mq.ADMIN_USER]}
 
     mq = client(module, "mq", region)
-    store = _secrets.store(module, params["secret_backend"], kms_key_id=params["secret_kms_key_id"])
+    store = _secrets.module_store(module)
     ssm = client(module, "ssm", region)
     tracker = DifferenceTracker()
 
@@ -197,8 +197,7 @@ def main():
             instance_type=dict(type="str", default="mq.t3.micro"),
             engine_version=dict(type="str", default="3.13"),
             tags=dict(type="dict", default={}),
-            secret_backend=dict(type="str", choices=sorted(_secrets.BACKENDS), default=_secrets.DEFAULT_BACKEND),
-            secret_kms_key_id=dict(type="str", no_log=False),
+            **_secrets.PASSWORD_MANAGER_ARGS,
             **CONNECTION_ARGS
         ),
         supports_check_mode=True,

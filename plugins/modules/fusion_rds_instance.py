@@ -204,7 +204,7 @@ def ensure(module):
 
     rds = client(module, "rds", region)
     ec2 = client(module, "ec2", region)
-    store = _secrets.store(module, params["secret_backend"], kms_key_id=params["secret_kms_key_id"])
+    store = _secrets.module_store(module)
     tracker = DifferenceTracker()
 
     group_ids = {}
@@ -300,8 +300,7 @@ def main():
             security_groups=dict(type="list", elements="str", default=[]),
             master_username=dict(type="str", default="admin"),
             tags=dict(type="dict", default={}),
-            secret_backend=dict(type="str", choices=sorted(_secrets.BACKENDS), default=_secrets.DEFAULT_BACKEND),
-            secret_kms_key_id=dict(type="str", no_log=False),
+            **_secrets.PASSWORD_MANAGER_ARGS,
             **CONNECTION_ARGS
         ),
         supports_check_mode=True,

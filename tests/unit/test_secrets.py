@@ -146,3 +146,14 @@ def test_credentials_scheduled_for_deletion_are_refused():
     store.describe = lambda path: _secrets.SecretInfo(path, deleted=True)
     with pytest.raises(FusionModuleError, match="scheduled for deletion"):
         _secrets.ensure_credentials(store, "p", "admin", {}, False)
+
+
+class _Module:
+    def __init__(self, params):
+        self.params = params
+
+
+def test_a_module_store_follows_the_password_manager_options():
+    assert set(_secrets.PASSWORD_MANAGER_ARGS) == {"secret_backend", "secret_kms_key_id"}
+    with pytest.raises(FusionModuleError, match="unknown password-manager backend 'vault'"):
+        _secrets.module_store(_Module({"secret_backend": "vault", "secret_kms_key_id": None}))
