@@ -59,7 +59,7 @@ options:
   region:
     description:
       - Narrow the plan to this region (C(-e region=...) of C(shared.yml)) after the whole declaration is
-        validated: its VPC, C(SG-POS-OPS), RDS instances, brokers and POS hosts.
+        validated, to the region's VPC, C(SG-POS-OPS), RDS instances, brokers and POS hosts.
       - Refused, naming the declared regions, when the region is not declared (an empty string too).
       - Omitted or null, every region.
     type: str
