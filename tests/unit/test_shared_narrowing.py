@@ -31,26 +31,24 @@ def covered(plan):
     return {key: plan["scope"][key] for key in ("regions", "rds_instances", "brokers", "pos_hosts")}
 
 
+def covers(regions, rds_instances, brokers, pos_hosts):
+    return {"regions": regions.split(), "rds_instances": rds_instances.split(), "brokers": brokers.split(),
+            "pos_hosts": pos_hosts.split()}
+
+
+EVERYTHING = covers("eu-west-1 us-east-1", "db-POS-01 db-POS-02 db-POS-03", "mq-POS-01 mq-POS-02", "POS01 POS02 POS03")
+
+
 @pytest.mark.parametrize("region, limit, limit_hosts, expected", [
-    (None, None, None, {"regions": ["eu-west-1", "us-east-1"], "rds_instances": ["db-POS-01", "db-POS-02", "db-POS-03"],
-                        "brokers": ["mq-POS-01", "mq-POS-02"], "pos_hosts": ["POS01", "POS02", "POS03"]}),
-    (None, "", ["localhost", "POS01", "xmsqa1"], {"regions": ["eu-west-1", "us-east-1"],
-                                                 "rds_instances": ["db-POS-01", "db-POS-02", "db-POS-03"],
-                                                 "brokers": ["mq-POS-01", "mq-POS-02"], "pos_hosts": ["POS01", "POS02", "POS03"]}),
-    ("us-east-1", None, None, {"regions": ["us-east-1"], "rds_instances": ["db-POS-01", "db-POS-03"],
-                               "brokers": ["mq-POS-01"], "pos_hosts": ["POS01", "POS03"]}),
-    ("eu-west-1", None, None, {"regions": ["eu-west-1"], "rds_instances": ["db-POS-02"],
-                               "brokers": ["mq-POS-02"], "pos_hosts": ["POS02"]}),
-    (None, "POS02", ["POS02"], {"regions": ["eu-west-1"], "rds_instances": ["db-POS-02"],
-                                "brokers": ["mq-POS-02"], "pos_hosts": ["POS02"]}),
-    (None, "POS01", ["POS01"], {"regions": ["us-east-1"], "rds_instances": ["db-POS-01"],
-                                "brokers": ["mq-POS-01"], "pos_hosts": ["POS01"]}),
-    (None, "POS01,POS02", ["POS01", "POS02"], {"regions": ["eu-west-1", "us-east-1"], "rds_instances": ["db-POS-01", "db-POS-02"],
-                                              "brokers": ["mq-POS-01", "mq-POS-02"], "pos_hosts": ["POS01", "POS02"]}),
-    (None, "POS01,localhost", ["localhost", "POS01"], {"regions": ["us-east-1"], "rds_instances": ["db-POS-01"],
-                                                      "brokers": ["mq-POS-01"], "pos_hosts": ["POS01"]}),
-    ("us-east-1", "pos_hosts", ["POS01", "POS02", "POS03"], {"regions": ["us-east-1"], "rds_instances": ["db-POS-01"],
-                                                            "brokers": ["mq-POS-01"], "pos_hosts": ["POS01", "POS03"]}),
+    (None, None, None, EVERYTHING),
+    (None, "", ["localhost", "POS01", "xmsqa1"], EVERYTHING),
+    ("us-east-1", None, None, covers("us-east-1", "db-POS-01 db-POS-03", "mq-POS-01", "POS01 POS03")),
+    ("eu-west-1", None, None, covers("eu-west-1", "db-POS-02", "mq-POS-02", "POS02")),
+    (None, "POS02", ["POS02"], covers("eu-west-1", "db-POS-02", "mq-POS-02", "POS02")),
+    (None, "POS01", ["POS01"], covers("us-east-1", "db-POS-01", "mq-POS-01", "POS01")),
+    (None, "POS01,POS02", ["POS01", "POS02"], covers("eu-west-1 us-east-1", "db-POS-01 db-POS-02", "mq-POS-01 mq-POS-02", "POS01 POS02")),
+    (None, "POS01,localhost", ["localhost", "POS01"], covers("us-east-1", "db-POS-01", "mq-POS-01", "POS01")),
+    ("us-east-1", "pos_hosts", ["POS01", "POS02", "POS03"], covers("us-east-1", "db-POS-01", "mq-POS-01", "POS01 POS03")),
 ], ids=["nothing", "empty-limit", "region-us", "region-eu", "limit-eu-host", "limit-us-host", "limit-two-regions",
         "limit-with-localhost", "region-and-limit"])
 def test_the_plan_keeps_what_the_region_and_the_limit_select(region, limit, limit_hosts, expected):
