@@ -22,6 +22,17 @@ description:
   - Exact check mode and C(--diff) (existence and tags only).
   - Check mode on a secret that does not exist yet reports the change; the lookup cannot read it
     until a real run created it.
+attributes:
+  check_mode:
+    description: Can run in check_mode and return changed status prediction without modifying target.
+    support: full
+    details:
+      - Reads the real state, makes no write call, and reports the same C(changed) as the real run.
+  diff_mode:
+    description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
+    support: full
+    details:
+      - Existence and tags only; secret values never appear.
 author: fusion.pos contributors (@fusion-pos)
 options:
   environment:
