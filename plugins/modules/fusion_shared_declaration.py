@@ -56,6 +56,25 @@ options:
         C(broker) and C(pos_version), optional C(subnet) (public or private), C(instance_type), C(ami_id).
     type: dict
     default: {}
+  region:
+    description:
+      - Narrow the plan to this region (C(-e region=...) of C(shared.yml)) after the whole declaration is
+        validated, to the region's VPC, C(SG-POS-OPS), RDS instances, brokers and POS hosts.
+      - Refused, naming the declared regions, when the region is not declared (an empty string too).
+      - Omitted or null, every region.
+    type: str
+  limit:
+    description:
+      - The raw C(--limit) of the run (C(ansible_limit)), used in messages. Omitted, null or empty, no limit.
+    type: str
+  limit_hosts:
+    description:
+      - The hosts the C(--limit) selects (C(ansible_play_hosts_all) of a play on C(localhost:all)); only read
+        when O(limit) is given. C(localhost) is ignored; any other host must be a declared POS host.
+      - The plan is narrowed to these POS hosts and what they need (their regions' VPC and C(SG-POS-OPS),
+        their RDS instances and brokers), and to those of them in O(region) when both are given.
+    type: list
+    elements: str
 attributes:
   check_mode:
     support: full
@@ -103,6 +122,15 @@ plan:
     pos_hosts:
       description: The POS hosts, each with its C(name).
       type: list
+    scope:
+      description:
+        - What the plan covers, C({region, limit, regions, rds_instances, brokers, pos_hosts}) (names);
+          C(region) and C(limit) are null when the run is not narrowed.
+      type: dict
+msg:
+  description: One line saying what the run covers.
+  returned: success
+  type: str
 """
 
 import re
@@ -302,6 +330,85 @@ def build_plan(environment, regions, rds_instances, brokers, operators, pos_host
     }
 
 
+CONTROLLER = "localhost"
+
+
+def _names(items):
+    return [item["name"] if isinstance(item, dict) else item for item in items]
+
+
+def narrow_plan(plan, region=None, limit=None, limit_hosts=None):
+    """The validated plan narrowed to one region and/or the POS hosts a --limit selects.
+
+    ``region`` None: every region; ``limit`` None or empty: no limit (``limit_hosts`` is then not
+    read). Refusals (FusionModuleError) name what was asked and what is declared."""
+    regions = [r["region"] for r in plan["regions"]]
+    hosts = plan["pos_hosts"]
+    declared_hosts = [h["name"] for h in hosts]
+    if region is not None:
+        if region not in regions:
+            raise FusionModuleError("shared.yml -e region refused: region %r is not declared in this inventory; "
+                                    "declared regions: %s" % (region, ", ".join(regions)))
+        hosts = [h for h in hosts if h["region"] == region]
+    if limit:
+        selected = sorted(set(h for h in (limit_hosts or []) if h != CONTROLLER))
+        others = [h for h in selected if h not in declared_hosts]
+        if others:
+            raise FusionModuleError("shared.yml --limit %r refused: it selects hosts that are not declared POS hosts: %s "
+                                    "(a limit narrows shared.yml to POS hosts; declared POS hosts: %s)"
+                                    % (limit, ", ".join(others), ", ".join(declared_hosts) or "none"))
+        if not selected:
+            raise FusionModuleError("shared.yml --limit %r refused: it selects no declared POS host; declared POS hosts: %s"
+                                    % (limit, ", ".join(declared_hosts) or "none"))
+        in_scope = [h for h in hosts if h["name"] in selected]
+        if not in_scope:
+            raise FusionModuleError("shared.yml --limit %r with -e region=%s refused: none of %s is in %s (%s)"
+                                    % (limit, region, ", ".join(selected), region, ", ".join(
+                                        "%s in %s" % (h["name"], h["region"]) for h in plan["pos_hosts"] if h["name"] in selected)))
+        hosts = in_scope
+        keep_regions = set(h["region"] for h in hosts)
+        keep_rds = set(h["rds_instance"] for h in hosts)
+        keep_brokers = set(h["broker"] for h in hosts)
+    elif region is not None:
+        keep_regions = set([region])
+        keep_rds = set(r["name"] for r in plan["rds_instances"] if r["region"] == region)
+        keep_brokers = set(b["name"] for b in plan["brokers"] if b["region"] == region)
+    else:
+        keep_regions, keep_rds, keep_brokers = set(regions), set(_names(plan["rds_instances"])), set(_names(plan["brokers"]))
+    narrowed = dict(
+        plan,
+        regions=[r for r in plan["regions"] if r["region"] in keep_regions],
+        rds_instances=[r for r in plan["rds_instances"] if r["name"] in keep_rds],
+        brokers=[b for b in plan["brokers"] if b["name"] in keep_brokers],
+        pos_hosts=hosts,
+    )
+    narrowed["scope"] = {
+        "region": region,
+        "limit": limit or None,
+        "regions": [r["region"] for r in narrowed["regions"]],
+        "rds_instances": _names(narrowed["rds_instances"]),
+        "brokers": _names(narrowed["brokers"]),
+        "pos_hosts": _names(narrowed["pos_hosts"]),
+    }
+    return narrowed
+
+
+def scope_message(plan):
+    scope = plan["scope"]
+    narrowed_by = [text for text in ("-e region=%s" % scope["region"] if scope["region"] is not None else "",
+                                     "--limit %s" % scope["limit"] if scope["limit"] else "") if text]
+    listed = ["%s %s" % (label, ", ".join(scope[key]) or "none") for key, label in (
+        ("regions", "regions"), ("rds_instances", "RDS instances"), ("brokers", "brokers"), ("pos_hosts", "POS hosts"))]
+    return "%s: %s" % ("narrowed by " + " and ".join(narrowed_by) if narrowed_by else "the whole declaration", "; ".join(listed))
+
+
+def ensure(module):
+    p = module.params
+    plan = build_plan(p["environment"], p["regions"], p["rds_instances"], p["brokers"], p["operators"], p["pos_hosts"])
+    plan = narrow_plan(plan, p["region"], p["limit"], p["limit_hosts"])
+    return {"changed": False, "plan": plan, "msg": scope_message(plan)}
+
+
 def main():
     module = AnsibleModule(
         argument_spec=dict(
@@ -311,12 +418,13 @@ def main():
             brokers=dict(type="list", elements="raw", default=[]),
             operators=dict(type="list", elements="raw", default=[]),
             pos_hosts=dict(type="dict", default={}),
+            region=dict(type="str"),
+            limit=dict(type="str"),
+            limit_hosts=dict(type="list", elements="str"),
         ),
         supports_check_mode=True,
     )
-    p = module.params
-    run_module(module, lambda m: {"changed": False, "plan": build_plan(
-        p["environment"], p["regions"], p["rds_instances"], p["brokers"], p["operators"], p["pos_hosts"])})
+    run_module(module, ensure)
 
 
 if __name__ == "__main__":
