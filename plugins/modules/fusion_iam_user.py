@@ -23,15 +23,6 @@ description:
     returned, logged or written to disk. When the user has no key but that secret exists, the
     module refuses rather than replace a stored key.
   - Exact check mode and C(--diff); a second run changes nothing.
-attributes:
-  check_mode:
-    description: Can run in check_mode and return changed status prediction without modifying target.
-    support: full
-    details:
-      - Reads the real state, makes no write call, and reports the same C(changed) as the real run.
-  diff_mode:
-    description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
-    support: full
 author: fusion.pos contributors (@fusion-pos)
 options:
   org:
@@ -73,6 +64,7 @@ options:
     type: str
 extends_documentation_fragment:
   - fusion.pos.connection
+  - fusion.pos.exact_check_mode
 """
 
 EXAMPLES = r"""

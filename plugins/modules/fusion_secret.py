@@ -25,17 +25,6 @@ description:
     through the same password-manager interface, not by this module.
   - Check mode on a secret that does not exist yet reports the change; the lookup cannot read it
     until a real run created it.
-attributes:
-  check_mode:
-    description: Can run in check_mode and return changed status prediction without modifying target.
-    support: full
-    details:
-      - Reads the real state, makes no write call, and reports the same C(changed) as the real run.
-  diff_mode:
-    description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
-    support: full
-    details:
-      - Existence and tags only; secret values never appear.
 author: fusion.pos contributors (@fusion-pos)
 options:
   environment:
@@ -89,6 +78,10 @@ options:
     type: str
 extends_documentation_fragment:
   - fusion.pos.connection
+  - fusion.pos.exact_check_mode
+attributes:
+  diff_mode:
+    description: Existence and tags of each secret only; secret values never appear.
 """
 
 EXAMPLES = r"""
