@@ -172,9 +172,15 @@ def client(module, service, region=None):
     return session.client(service, **kwargs)
 
 
-def run_module(module, work):
-    """The one error boundary: run ``work(module)`` and exit with its result or one clear line."""
+def run_module(module, work, validate=None):
+    """The one error boundary: run ``work(module)`` and exit with its result or one clear line.
+
+    ``validate(params)``, when given, checks the inputs first (naming rules and the like, no AWS
+    call), so a bad input fails with the same one line before any client exists.
+    """
     try:
+        if validate is not None:
+            validate(module.params)
         result = work(module)
     except (FusionAWSError, FusionModuleError, NamingError) as exc:
         module.fail_json(msg=str(exc))

@@ -97,6 +97,14 @@ from ansible_collections.fusion.pos.plugins.module_utils import _naming
 from ansible_collections.fusion.pos.plugins.module_utils import _sts
 
 
+def validate(params):
+    for env in params["environments"]:
+        _naming.validate_environment(env)
+    _naming.validate_account_id(params["production_account_id"])
+    if params["account_id"]:
+        _naming.validate_account_id(params["account_id"])
+
+
 def guard(module):
     identity = _sts.caller_identity(client(module, "sts"))
     _sts.check_account(identity, module.params["environments"], module.params["production_account_id"],
@@ -113,15 +121,7 @@ def main():
     )
     module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
     require_boto3(module)
-    try:
-        for env in module.params["environments"]:
-            _naming.validate_environment(env)
-        _naming.validate_account_id(module.params["production_account_id"])
-        if module.params["account_id"]:
-            _naming.validate_account_id(module.params["account_id"])
-    except _naming.NamingError as exc:
-        module.fail_json(msg=str(exc))
-    run_module(module, guard)
+    run_module(module, guard, validate=validate)
 
 
 if __name__ == "__main__":

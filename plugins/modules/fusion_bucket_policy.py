@@ -148,9 +148,8 @@ diff:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.fusion.pos.plugins.module_utils._aws import CONNECTION_ARGS, FusionModuleError, client, require_boto3, run_module
+from ansible_collections.fusion.pos.plugins.module_utils._aws import CONNECTION_ARGS, client, require_boto3, run_module
 from ansible_collections.fusion.pos.plugins.module_utils._bucket_policy import PolicySpec, ensure
-from ansible_collections.fusion.pos.plugins.module_utils._naming import NamingError
 
 
 def main():
@@ -165,11 +164,8 @@ def main():
         supports_check_mode=True,
     )
     require_boto3(module)
-    try:
-        spec = PolicySpec(module.params)
-    except (NamingError, FusionModuleError) as exc:
-        module.fail_json(msg=str(exc))
-    run_module(module, lambda mod: ensure(mod, spec, client(mod, "s3")))
+    # The spec (every input validated) is built before the client: no AWS call on bad input.
+    run_module(module, lambda mod: ensure(mod, PolicySpec(mod.params), client(mod, "s3")))
 
 
 if __name__ == "__main__":

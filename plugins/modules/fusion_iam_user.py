@@ -153,6 +153,11 @@ def present(module, iam, name, tracker):
     return result
 
 
+def validate(params):
+    _naming.iam_user_name(params["org"])
+    _naming.org_tags(params["org"], params["tags"])
+
+
 def work(module):
     params = module.params
     name = _naming.iam_user_name(params["org"])
@@ -187,12 +192,7 @@ def main():
         required_if=[("create_access_key", True, ["environment"])],
     )
     require_boto3(module)
-    try:
-        _naming.iam_user_name(module.params["org"])
-        _naming.org_tags(module.params["org"], module.params["tags"])
-    except _naming.NamingError as exc:
-        module.fail_json(msg=str(exc))
-    run_module(module, work)
+    run_module(module, work, validate=validate)
 
 
 if __name__ == "__main__":

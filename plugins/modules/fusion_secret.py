@@ -153,6 +153,11 @@ def purposes_of(params):
     return [params["purpose"]] if params["purpose"] else list(params["purposes"])
 
 
+def validate(params):
+    for purpose in purposes_of(params):
+        _naming.secret_path(params["environment"], params["owner"], purpose)
+
+
 def work(module):
     params = module.params
     paths = [_naming.secret_path(params["environment"], params["owner"], purpose) for purpose in purposes_of(params)]
@@ -206,12 +211,7 @@ def main():
     require_boto3(module)
     if not purposes_of(module.params):
         module.fail_json(msg="purposes must name at least one purpose")
-    try:
-        for purpose in purposes_of(module.params):
-            _naming.secret_path(module.params["environment"], module.params["owner"], purpose)
-    except _naming.NamingError as exc:
-        module.fail_json(msg=str(exc))
-    run_module(module, work)
+    run_module(module, work, validate=validate)
 
 
 if __name__ == "__main__":

@@ -197,6 +197,8 @@ def test_backoff_total_wait_is_bounded_by_default():
 # --- run_module: the error boundary --------------------------------------------------------
 
 class FakeModule:
+    params = {"org": "Bad_Org"}
+
     def __init__(self):
         self.failed = None
         self.exited = None
@@ -232,3 +234,16 @@ def test_run_module_exits_with_the_result():
     with pytest.raises(SystemExit):
         _aws.run_module(module, lambda _module: {"changed": True, "name": "b"})
     assert module.exited == {"changed": True, "name": "b"}
+
+
+def test_run_module_validates_before_any_work():
+    module = FakeModule()
+    worked = []
+
+    def validate(params):
+        raise NamingError("invalid org ID %r" % params["org"])
+
+    with pytest.raises(SystemExit):
+        _aws.run_module(module, worked.append, validate=validate)
+    assert module.failed == {"msg": "invalid org ID 'Bad_Org'"}
+    assert worked == []
