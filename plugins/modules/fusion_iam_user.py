@@ -54,16 +54,9 @@ options:
       - Required when O(create_access_key=true).
     type: str
     choices: [production, staging, qa, dev, demo]
-  secret_backend:
-    description: The password-manager backend that receives the access key.
-    type: str
-    choices: [aws_secretsmanager]
-    default: aws_secretsmanager
-  secret_kms_key_id:
-    description: KMS key for the access-key secret; the account's default Secrets Manager key when not given.
-    type: str
 extends_documentation_fragment:
   - fusion.pos.connection
+  - fusion.pos.password_manager
   - fusion.pos.exact_check_mode
 """
 
@@ -145,7 +138,7 @@ def present(module, iam, name, tracker):
     result = dict(user_name=name, user_arn=(user or {}).get("Arn", ""), tags=tracker.after()["tags"])
     if params["create_access_key"]:
         secret_path = _naming.secret_path(params["environment"], org, ACCESS_KEY_PURPOSE)
-        store = _secrets.store(module, params["secret_backend"], kms_key_id=params["secret_kms_key_id"])
+        store = _secrets.module_store(module)
         key_changed, key_before, key_after, info = _iam.ensure_access_key(
             iam, name, store, secret_path, _naming.org_tags(org), check, exists=exists)
         tracker.add("access_key", key_before, key_after, key_changed)
@@ -182,8 +175,7 @@ def main():
         purge_tags=dict(type="bool", default=False),
         create_access_key=dict(type="bool", default=False),
         environment=dict(type="str", choices=list(_naming.ENVIRONMENTS)),
-        secret_backend=dict(type="str", choices=sorted(_secrets.BACKENDS), default=_secrets.DEFAULT_BACKEND),
-        secret_kms_key_id=dict(type="str"),
+        **_secrets.PASSWORD_MANAGER_ARGS,
         **CONNECTION_ARGS
     )
     module = AnsibleModule(
