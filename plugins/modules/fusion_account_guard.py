@@ -19,17 +19,6 @@ description:
   - Makes no write call; the same in check mode.
   - Run it once per run, before any task that writes, and use its RV(account_id) (never a literal)
     wherever an account ID is needed.
-attributes:
-  check_mode:
-    description: Can run in check_mode and return changed status prediction without modifying target.
-    support: full
-    details:
-      - Reads only (one C(sts:GetCallerIdentity) call); runs the same in check mode.
-  diff_mode:
-    description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
-    support: none
-    details:
-      - Nothing to change, so nothing to show.
 author: fusion.pos contributors (@fusion-pos)
 options:
   environments:
@@ -50,6 +39,7 @@ options:
     type: str
 extends_documentation_fragment:
   - fusion.pos.connection
+  - fusion.pos.read_only
 """
 
 EXAMPLES = r"""

@@ -34,17 +34,6 @@ description:
   - Fails with every problem found, one line each. Never changes anything.
   - Runs on the controller, in-process (an action plugin of the same name), since it only reads
     the inventory files there.
-attributes:
-  check_mode:
-    description: Can run in check_mode and return changed status prediction without modifying target.
-    support: full
-    details:
-      - Reads local inventory files only (no AWS call); runs the same in check mode.
-  diff_mode:
-    description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
-    support: none
-    details:
-      - Nothing to change, so nothing to show.
 author: fusion.pos contributors (@fusion-pos)
 options:
   path:
@@ -64,6 +53,8 @@ options:
     default: {}
 requirements:
   - PyYAML
+extends_documentation_fragment:
+  - fusion.pos.read_only
 """
 
 EXAMPLES = r"""
