@@ -30,12 +30,12 @@ options:
       - AWS access key ID. When not given, the standard AWS credential chain is used
         (C(AWS_ACCESS_KEY_ID), the profile, instance roles, ...).
     type: str
-    aliases: [aws_access_key_id]
+    aliases: [aws_access_key_id, aws_access_key]
   secret_key:
     description:
       - AWS secret access key, used together with O(access_key).
     type: str
-    aliases: [aws_secret_access_key]
+    aliases: [aws_secret_access_key, aws_secret_key]
   session_token:
     description:
       - AWS session token for temporary credentials.
@@ -46,6 +46,29 @@ options:
       - Named profile from the AWS configuration files. When not given, C(AWS_PROFILE) is honoured.
     type: str
     aliases: [aws_profile]
+  validate_certs:
+    description:
+      - When V(false), the TLS certificates of the AWS endpoints are not verified. Only for a
+        test endpoint; prefer O(aws_ca_bundle).
+    type: bool
+    default: true
+  aws_ca_bundle:
+    description:
+      - A CA bundle to verify the AWS endpoints' certificates with (a private CA in front of AWS).
+      - When not given, C(AWS_CA_BUNDLE) is honoured.
+    type: path
+  aws_config:
+    description:
+      - botocore C(Config) parameters (for example C(connect_timeout), C(proxies)), merged over the
+        collection's own (no botocore retries, since the collection retries itself; 10 s to
+        connect, 60 s to read).
+    type: dict
+  debug_botocore_endpoint_logs:
+    description:
+      - Return the AWS calls the task made as RV(resource_actions) (C(service:Operation)).
+      - When not given, C(ANSIBLE_DEBUG_BOTOCORE_LOGS) is honoured.
+    type: bool
+    default: false
 requirements:
   - python >= 3.9
   - boto3 >= 1.34.0
@@ -53,5 +76,7 @@ notes:
   - Throttling and transient AWS errors are retried with full-jitter exponential backoff
     (8 tries by default; C(FUSION_POS_AWS_RETRY_TRIES) changes it).
   - All connection options can be set once for every fusion.pos AWS module with
-    C(module_defaults) and the action group C(group/fusion.pos.aws).
+    C(module_defaults) and the action group C(group/fusion.pos.aws); they are the options (names,
+    aliases, environment variables) of the amazon.aws modules, so the same C(module_defaults) serve
+    the amazon.aws and community.aws modules of the group too.
 """

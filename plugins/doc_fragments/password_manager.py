@@ -16,7 +16,9 @@ options:
     type: str
     choices: [aws_secretsmanager]
     default: aws_secretsmanager
+    aliases: [backend]
   secret_kms_key_id:
     description: KMS key for a new secret; the account's default Secrets Manager key when not given.
     type: str
+    aliases: [kms_key_id]
 """

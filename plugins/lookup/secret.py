@@ -24,10 +24,11 @@ options:
     required: true
     type: list
     elements: str
-  backend:
-    description: The password-manager backend.
+  secret_backend:
+    description: The password-manager backend (the same option as the modules' O(secret_backend)).
     type: str
     default: aws_secretsmanager
+    aliases: [backend]
   region:
     description: AWS region.
     type: str
@@ -78,7 +79,7 @@ class LookupModule(LookupBase):
         params = _Params(dict(region=self.get_option("region"), endpoint_url=self.get_option("endpoint_url"),
                               profile=self.get_option("profile")))
         try:
-            store = _secrets.store(params, self.get_option("backend"))
+            store = _secrets.store(params, self.get_option("secret_backend"))
             values = []
             for path in terms:
                 value = store.get(path)

@@ -17,9 +17,12 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import copy
 import functools
+import json
 import os
 import random
+import threading
 import time
 import traceback
 
@@ -29,23 +32,35 @@ try:
     from botocore.config import Config
     from botocore.exceptions import BotoCoreError, ClientError
 except ImportError:  # pragma: no cover - reported by require_boto3()
-    boto3 = None
+    boto3 = Config = None
     BOTO3_IMPORT_ERROR = traceback.format_exc()
 else:
     BOTO3_IMPORT_ERROR = None
 
-from ansible.module_utils.basic import missing_required_lib
+from ansible.module_utils.basic import env_fallback, missing_required_lib
 
 from ansible_collections.fusion.pos.plugins.module_utils._naming import NamingError
 
+# The connection options of every AWS module of this collection: amazon.aws's names, aliases and
+# environment fallbacks (doc fragment fusion.pos.connection), so one module_defaults entry for the
+# action group serves both collections.
 CONNECTION_ARGS = dict(
-    region=dict(type="str", aliases=["aws_region"]),
-    endpoint_url=dict(type="str", aliases=["aws_endpoint_url"]),
-    access_key=dict(type="str", aliases=["aws_access_key_id"], no_log=False),
-    secret_key=dict(type="str", aliases=["aws_secret_access_key"], no_log=True),
-    session_token=dict(type="str", aliases=["aws_session_token"], no_log=True),
-    profile=dict(type="str", aliases=["aws_profile"]),
+    region=dict(type="str", aliases=["aws_region"], fallback=(env_fallback, ["AWS_REGION", "AWS_DEFAULT_REGION"])),
+    endpoint_url=dict(type="str", aliases=["aws_endpoint_url"], fallback=(env_fallback, ["AWS_URL"])),
+    access_key=dict(type="str", aliases=["aws_access_key_id", "aws_access_key"], no_log=False,
+                    fallback=(env_fallback, ["AWS_ACCESS_KEY_ID", "AWS_ACCESS_KEY"])),
+    secret_key=dict(type="str", aliases=["aws_secret_access_key", "aws_secret_key"], no_log=True,
+                    fallback=(env_fallback, ["AWS_SECRET_ACCESS_KEY", "AWS_SECRET_KEY"])),
+    session_token=dict(type="str", aliases=["aws_session_token"], no_log=True,
+                       fallback=(env_fallback, ["AWS_SESSION_TOKEN"])),
+    profile=dict(type="str", aliases=["aws_profile"], fallback=(env_fallback, ["AWS_PROFILE", "AWS_DEFAULT_PROFILE"])),
+    validate_certs=dict(type="bool", default=True),
+    aws_ca_bundle=dict(type="path", fallback=(env_fallback, ["AWS_CA_BUNDLE"])),
+    aws_config=dict(type="dict"),
+    debug_botocore_endpoint_logs=dict(type="bool", default=False,
+                                      fallback=(env_fallback, ["ANSIBLE_DEBUG_BOTOCORE_LOGS"])),
 )
+CONNECTION_KEYS = frozenset(CONNECTION_ARGS)
 
 DEFAULT_REGION = "us-east-1"
 USER_AGENT = "fusion.pos"
@@ -114,13 +129,14 @@ def backoff_delays(tries=None, base=None, cap=None, rng=random.random):
         yield rng() * min(cap, base * (2 ** attempt))
 
 
-def aws_call(action, resource="{0}", retry_codes=(), sleep=time.sleep):
+def aws_call(action, resource="{0}", retry_codes=(), missing=(), default=None, sleep=time.sleep):
     """Decorate a function that makes exactly one AWS call.
 
     ``action`` says what the call does ("read the tags"), ``resource`` is a format string over the
     function's positional arguments after the client (``"bucket {0}"``). Retryable errors (and
     ``retry_codes``, e.g. ``NoSuchBucket`` right after a create) are retried with jittered backoff;
-    any other botocore error becomes one FusionAWSError.
+    an error whose code is in ``missing`` (the "not found" answers of a read) returns a copy of
+    ``default`` instead; any other botocore error becomes one FusionAWSError.
     """
     def decorator(func):
         @functools.wraps(func)
@@ -130,6 +146,8 @@ def aws_call(action, resource="{0}", retry_codes=(), sleep=time.sleep):
                 try:
                     return func(client, *args, **kwargs)
                 except (ClientError, BotoCoreError) as exc:
+                    if missing and error_code(exc) in missing:
+                        return copy.copy(default)
                     if is_retryable(exc, retry_codes):
                         delay = next(delays, None)
                         if delay is not None:
@@ -149,27 +167,72 @@ def require_boto3(module):
         module.fail_json(msg=missing_required_lib("boto3"), exception=BOTO3_IMPORT_ERROR)
 
 
+class ClientFactory:
+    """boto3 clients, made once per connection settings and shared (thread-safe)."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._sessions = {}
+        self._clients = {}
+        self.created = 0
+
+    @staticmethod
+    def _verify(params):
+        if params.get("validate_certs") is False:
+            return False
+        return params.get("aws_ca_bundle") or None
+
+    def client(self, params, service, region=None, owner=None):
+        creds = (params.get("access_key") or None, params.get("secret_key") or None,
+                 params.get("session_token") or None, params.get("profile") or None)
+        with self._lock:
+            session = self._sessions.get(creds)
+            if session is None:
+                session = boto3.session.Session(aws_access_key_id=creds[0], aws_secret_access_key=creds[1],
+                                                aws_session_token=creds[2], profile_name=creds[3])
+                self._sessions[creds] = session
+            region = region or params.get("region") or session.region_name or DEFAULT_REGION
+            config_json = json.dumps(params.get("aws_config") or {}, sort_keys=True, default=str)
+            key = (creds, service, region, params.get("endpoint_url") or None, self._verify(params), config_json, owner)
+            found = self._clients.get(key)
+            if found is not None:
+                return found
+            config = Config(
+                user_agent_extra=USER_AGENT,
+                # aws_call() owns the retries (jittered, bounded): no hidden second layer.
+                retries={"total_max_attempts": 1, "mode": "standard"},
+                connect_timeout=10,
+                read_timeout=60,
+            )
+            if params.get("aws_config"):
+                config = config.merge(Config(**params["aws_config"]))
+            kwargs = dict(region_name=region, config=config)
+            if params.get("endpoint_url"):
+                kwargs["endpoint_url"] = params["endpoint_url"]
+            verify = self._verify(params)
+            if verify is not None:
+                kwargs["verify"] = verify
+            made = session.client(service, **kwargs)
+            self._clients[key] = made
+            self.created += 1
+            return made
+
+
+_SHARED_CLIENTS = None
+
+
 def client(module, service, region=None):
-    """A boto3 client for ``service``: module options first, then the standard AWS environment."""
-    params = module.params
-    session = boto3.session.Session(
-        aws_access_key_id=params.get("access_key") or None,
-        aws_secret_access_key=params.get("secret_key") or None,
-        aws_session_token=params.get("session_token") or None,
-        profile_name=params.get("profile") or None,
-    )
-    region = region or params.get("region") or session.region_name or DEFAULT_REGION
-    config = Config(
-        user_agent_extra=USER_AGENT,
-        # Our own aws_call() owns the retries (jittered, bounded, counted): no hidden second layer.
-        retries={"total_max_attempts": 1, "mode": "standard"},
-        connect_timeout=10,
-        read_timeout=60,
-    )
-    kwargs = dict(region_name=region, config=config)
-    if params.get("endpoint_url"):
-        kwargs["endpoint_url"] = params["endpoint_url"]
-    return session.client(service, **kwargs)
+    """A boto3 client for ``service``: module options first, then the standard AWS environment.
+
+    ``module`` is a ``_module.Context`` (its own, possibly shared, ``ClientFactory``) or anything
+    with ``params``.
+    """
+    global _SHARED_CLIENTS  # pylint: disable=global-statement
+    if hasattr(module, "client"):
+        return module.client(service, region)
+    if _SHARED_CLIENTS is None:
+        _SHARED_CLIENTS = ClientFactory()
+    return _SHARED_CLIENTS.client(module.params, service, region)
 
 
 def run_module(module, work, validate=None):

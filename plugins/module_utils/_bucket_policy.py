@@ -19,6 +19,7 @@ from ansible_collections.fusion.pos.plugins.module_utils import _policy
 from ansible_collections.fusion.pos.plugins.module_utils import _s3
 from ansible_collections.fusion.pos.plugins.module_utils._aws import FusionAWSError, FusionModuleError
 from ansible_collections.fusion.pos.plugins.module_utils._diff import DifferenceTracker
+from ansible_collections.fusion.pos.plugins.module_utils._module import Resource
 
 EFFECTS = ("Allow", "Deny")
 
@@ -161,3 +162,24 @@ def ensure(module, spec, s3):
         header = "s3://%s policy" % spec.bucket
         result["diff"] = dict(before=policy_text(before), after=policy_text(after), before_header=header, after_header=header)
     return result
+
+
+def validate(params):
+    PolicySpec(params)
+
+
+def work(ctx):
+    return ensure(ctx, PolicySpec(ctx.params), ctx.client("s3"))
+
+
+RESOURCE = Resource(
+    "fusion_bucket_policy",
+    dict(
+        bucket=dict(type="str", required=True),
+        statements=dict(type="list", elements="dict", default=[]),
+        state=dict(type="str", default="present", choices=["present", "absent"]),
+        purge=dict(type="bool", default=False),
+    ),
+    work,
+    validate=validate,
+)

@@ -24,8 +24,10 @@ __metaclass__ = type
 from ansible_collections.fusion.pos.plugins.module_utils import _naming
 from ansible_collections.fusion.pos.plugins.module_utils import _bucket_policy
 from ansible_collections.fusion.pos.plugins.module_utils import _s3
+from ansible_collections.fusion.pos.plugins.module_utils import _tags
 from ansible_collections.fusion.pos.plugins.module_utils._aws import FusionAWSError, FusionModuleError
 from ansible_collections.fusion.pos.plugins.module_utils._diff import DifferenceTracker
+from ansible_collections.fusion.pos.plugins.module_utils._module import Resource
 
 PUBLIC_ACCESS_BLOCK = {
     "BlockPublicAcls": True,
@@ -34,9 +36,7 @@ PUBLIC_ACCESS_BLOCK = {
     "RestrictPublicBuckets": False,
 }
 OBJECT_OWNERSHIP = "BucketOwnerEnforced"
-TAG_KEY_MAX = 128
-TAG_VALUE_MAX = 256
-TAGS_MAX = 50
+TAGS_MAX = 50  # S3: tags per bucket
 
 
 class BucketSpec:
@@ -50,7 +50,7 @@ class BucketSpec:
         else:
             self.candidates = [self.convention_name] + _naming.bucket_fallback_names(self.org)
         self.state = params.get("state") or "present"
-        self.extra_tags = validate_tags(params.get("tags"), self.org)
+        self.extra_tags = _tags.validate(params.get("tags"), self.org, limit=TAGS_MAX, what="bucket")
         self.purge_tags = bool(params.get("purge_tags"))
         self.force = bool(params.get("force"))
         self.policy_account_id = None
@@ -62,31 +62,6 @@ class BucketSpec:
     @property
     def first_choice(self):
         return self.candidates[0]
-
-
-def validate_tags(tags, org):
-    """Extra tags as a dict of strings; raise NamingError quoting the broken rule."""
-    result = {}
-    for key, value in (tags or {}).items():
-        if not isinstance(key, str) or not 1 <= len(key) <= TAG_KEY_MAX or key.lower().startswith("aws:"):
-            raise _naming.NamingError("invalid tag key %r: 1 to %d characters, not starting with 'aws:'" % (key, TAG_KEY_MAX))
-        if isinstance(value, bool):
-            value = "true" if value else "false"
-        elif value is None:
-            value = ""
-        elif isinstance(value, (int, float, str)):
-            value = str(value)
-        else:
-            raise _naming.NamingError("invalid value of tag %r: a string of at most %d characters" % (key, TAG_VALUE_MAX))
-        if len(value) > TAG_VALUE_MAX:
-            raise _naming.NamingError("invalid value of tag %r: a string of at most %d characters" % (key, TAG_VALUE_MAX))
-        if key.lower() == _naming.ORG_TAG_KEY.lower() and (key != _naming.ORG_TAG_KEY or value != org):
-            raise _naming.NamingError("tag %r is set from org (%s=%s); do not give another value or spelling in tags"
-                                      % (key, _naming.ORG_TAG_KEY, org))
-        result[key] = value
-    if len(_naming.org_tags(org, result)) > TAGS_MAX:
-        raise _naming.NamingError("too many tags: S3 allows at most %d per bucket" % TAGS_MAX)
-    return result
 
 
 def org_of(tags):
@@ -332,3 +307,29 @@ def ensure(module, spec, s3):
     if spec.state == "absent":
         return ensure_absent(module, spec, s3)
     return ensure_present(module, spec, s3)
+
+
+def validate(params):
+    BucketSpec(params)
+
+
+def work(ctx):
+    """Everything after validation: the spec (every input checked) first, then the client."""
+    spec = BucketSpec(ctx.params)
+    return ensure(ctx, spec, ctx.client("s3"))
+
+
+RESOURCE = Resource(
+    "fusion_s3_bucket",
+    dict(
+        org=dict(type="str", required=True),
+        state=dict(type="str", default="present", choices=["present", "absent"]),
+        name=dict(type="str"),
+        tags=dict(type="dict", default={}),
+        purge_tags=dict(type="bool", default=False),
+        force=dict(type="bool", default=False),
+        policy_account_id=dict(type="str"),
+    ),
+    work,
+    validate=validate,
+)

@@ -152,9 +152,10 @@ BACKENDS = {AWSSecretsManagerStore.name: AWSSecretsManagerStore}
 DEFAULT_BACKEND = AWSSecretsManagerStore.name
 
 # The options of a module that stores what it generates (doc fragment fusion.pos.password_manager).
+# The old names of fusion_secret (backend, kms_key_id) stay as aliases everywhere: one vocabulary.
 PASSWORD_MANAGER_ARGS = dict(
-    secret_backend=dict(type="str", choices=sorted(BACKENDS), default=DEFAULT_BACKEND),
-    secret_kms_key_id=dict(type="str", no_log=False),
+    secret_backend=dict(type="str", choices=sorted(BACKENDS), default=DEFAULT_BACKEND, aliases=["backend"]),
+    secret_kms_key_id=dict(type="str", no_log=False, aliases=["kms_key_id"]),
 )
 
 

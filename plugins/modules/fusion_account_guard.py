@@ -78,40 +78,13 @@ user_id:
   sample: AIDAEXAMPLE
 """
 
-from ansible.module_utils.basic import AnsibleModule
-
-from ansible_collections.fusion.pos.plugins.module_utils._aws import (
-    CONNECTION_ARGS, client, require_boto3, run_module,
-)
-from ansible_collections.fusion.pos.plugins.module_utils import _naming
-from ansible_collections.fusion.pos.plugins.module_utils import _sts
-
-
-def validate(params):
-    for env in params["environments"]:
-        _naming.validate_environment(env)
-    _naming.validate_account_id(params["production_account_id"])
-    if params["account_id"]:
-        _naming.validate_account_id(params["account_id"])
-
-
-def guard(module):
-    identity = _sts.caller_identity(client(module, "sts"))
-    _sts.check_account(identity, module.params["environments"], module.params["production_account_id"],
-                       module.params["account_id"])
-    return dict(changed=False, **identity)
+from ansible_collections.fusion.pos.plugins.module_utils._module import FusionAWSModule
+from ansible_collections.fusion.pos.plugins.module_utils._account_guard import RESOURCE
 
 
 def main():
-    argument_spec = dict(
-        environments=dict(type="list", elements="str", required=True),
-        production_account_id=dict(type="str", required=True),
-        account_id=dict(type="str"),
-        **CONNECTION_ARGS
-    )
-    module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
-    require_boto3(module)
-    run_module(module, guard, validate=validate)
+    # Argument spec, validation and work: RESOURCE in module_utils/_account_guard.py (shared with the org step).
+    FusionAWSModule(RESOURCE).run()
 
 
 if __name__ == "__main__":

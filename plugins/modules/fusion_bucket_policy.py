@@ -146,26 +146,13 @@ diff:
   sample: {"before": null, "after": "{\n    \"Statement\": [],\n    \"Version\": \"2012-10-17\"\n}\n"}
 """
 
-from ansible.module_utils.basic import AnsibleModule
-
-from ansible_collections.fusion.pos.plugins.module_utils._aws import CONNECTION_ARGS, client, require_boto3, run_module
-from ansible_collections.fusion.pos.plugins.module_utils._bucket_policy import PolicySpec, ensure
+from ansible_collections.fusion.pos.plugins.module_utils._module import FusionAWSModule
+from ansible_collections.fusion.pos.plugins.module_utils._bucket_policy import RESOURCE
 
 
 def main():
-    module = AnsibleModule(
-        argument_spec=dict(
-            bucket=dict(type="str", required=True),
-            statements=dict(type="list", elements="dict", default=[]),
-            state=dict(type="str", default="present", choices=["present", "absent"]),
-            purge=dict(type="bool", default=False),
-            **CONNECTION_ARGS
-        ),
-        supports_check_mode=True,
-    )
-    require_boto3(module)
-    # The spec (every input validated) is built before the client: no AWS call on bad input.
-    run_module(module, lambda mod: ensure(mod, PolicySpec(mod.params), client(mod, "s3")))
+    # Argument spec, validation and work: RESOURCE in module_utils/_bucket_policy.py (shared with the org step).
+    FusionAWSModule(RESOURCE).run()
 
 
 if __name__ == "__main__":

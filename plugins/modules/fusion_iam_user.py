@@ -103,88 +103,13 @@ access_key_secret:
   sample: {name: fusion-pos/qa/xmsqa1/iam-access-key, arn: "arn:aws:secretsmanager:...", version_id: "..."}
 """
 
-from ansible.module_utils.basic import AnsibleModule
-
-from ansible_collections.fusion.pos.plugins.module_utils._aws import (
-    CONNECTION_ARGS, client, require_boto3, run_module,
-)
-from ansible_collections.fusion.pos.plugins.module_utils._diff import DifferenceTracker
-from ansible_collections.fusion.pos.plugins.module_utils import _iam
-from ansible_collections.fusion.pos.plugins.module_utils import _naming
-from ansible_collections.fusion.pos.plugins.module_utils import _secrets
-
-ACCESS_KEY_PURPOSE = "iam-access-key"
-
-
-def present(module, iam, name, tracker):
-    params = module.params
-    org = params["org"]
-    check = module.check_mode
-    tags = _naming.org_tags(org, params["tags"])
-    changed, before, after, user = _iam.ensure_user(iam, name, tags, check)
-    tracker.add("user", before, after, changed)
-    exists = user is not None
-    # A user created in this run already carries the wanted tags and nothing else.
-    if changed:
-        tracker.add("tags", {}, tags, False)
-        tracker.add("login_profile", False, False, False)
-        tracker.add("attached_policies", [], [], False)
-        tracker.add("inline_policies", [], [], False)
-    else:
-        tracker.record("tags", _iam.ensure_tags(iam, name, tags, params["purge_tags"], check))
-        tracker.record("login_profile", _iam.ensure_no_login_profile(iam, name, check))
-        tracker.record("attached_policies", _iam.ensure_no_attached_policies(iam, name, check))
-        tracker.record("inline_policies", _iam.ensure_no_inline_policies(iam, name, check))
-    result = dict(user_name=name, user_arn=(user or {}).get("Arn", ""), tags=tracker.after()["tags"])
-    if params["create_access_key"]:
-        secret_path = _naming.secret_path(params["environment"], org, ACCESS_KEY_PURPOSE)
-        store = _secrets.module_store(module)
-        key_changed, key_before, key_after, info = _iam.ensure_access_key(
-            iam, name, store, secret_path, _naming.org_tags(org), check, exists=exists)
-        tracker.add("access_key", key_before, key_after, key_changed)
-        result["access_key_secret"] = info.as_dict() if info is not None else None
-    return result
-
-
-def validate(params):
-    _naming.iam_user_name(params["org"])
-    _naming.org_tags(params["org"], params["tags"])
-
-
-def work(module):
-    params = module.params
-    name = _naming.iam_user_name(params["org"])
-    iam = client(module, "iam")
-    tracker = DifferenceTracker()
-    if params["state"] == "absent":
-        tracker.record("user", _iam.remove_user(iam, name, module.check_mode))
-        result = dict(user_name=name, user_arn="")
-    else:
-        result = present(module, iam, name, tracker)
-    result.update(changed=tracker.changed, changes=tracker.changed_items())
-    if module._diff:
-        result["diff"] = tracker.diff("IAM user %s" % name)
-    return result
+from ansible_collections.fusion.pos.plugins.module_utils._module import FusionAWSModule
+from ansible_collections.fusion.pos.plugins.module_utils._iam_user import RESOURCE
 
 
 def main():
-    argument_spec = dict(
-        org=dict(type="str", required=True),
-        state=dict(type="str", choices=["present", "absent"], default="present"),
-        tags=dict(type="dict", default={}),
-        purge_tags=dict(type="bool", default=False),
-        create_access_key=dict(type="bool", default=False),
-        environment=dict(type="str", choices=list(_naming.ENVIRONMENTS)),
-        **_secrets.PASSWORD_MANAGER_ARGS,
-        **CONNECTION_ARGS
-    )
-    module = AnsibleModule(
-        argument_spec=argument_spec,
-        supports_check_mode=True,
-        required_if=[("create_access_key", True, ["environment"])],
-    )
-    require_boto3(module)
-    run_module(module, work, validate=validate)
+    # Argument spec, validation and work: RESOURCE in module_utils/_iam_user.py (shared with the org step).
+    FusionAWSModule(RESOURCE).run()
 
 
 if __name__ == "__main__":

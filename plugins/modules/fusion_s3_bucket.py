@@ -201,29 +201,13 @@ diff:
   sample: {"before": {"bucket": null, "tags": null}, "after": {"bucket": "fusion-rms-xmsqa1", "tags": {"OrgId": "xmsqa1"}}}
 """
 
-from ansible.module_utils.basic import AnsibleModule
-
-from ansible_collections.fusion.pos.plugins.module_utils._aws import CONNECTION_ARGS, client, require_boto3, run_module
-from ansible_collections.fusion.pos.plugins.module_utils._s3_bucket import BucketSpec, ensure
+from ansible_collections.fusion.pos.plugins.module_utils._module import FusionAWSModule
+from ansible_collections.fusion.pos.plugins.module_utils._s3_bucket import RESOURCE
 
 
 def main():
-    module = AnsibleModule(
-        argument_spec=dict(
-            org=dict(type="str", required=True),
-            state=dict(type="str", default="present", choices=["present", "absent"]),
-            name=dict(type="str"),
-            tags=dict(type="dict", default={}),
-            purge_tags=dict(type="bool", default=False),
-            force=dict(type="bool", default=False),
-            policy_account_id=dict(type="str"),
-            **CONNECTION_ARGS
-        ),
-        supports_check_mode=True,
-    )
-    require_boto3(module)
-    # The spec (every input validated) is built before the client: no AWS call on bad input.
-    run_module(module, lambda mod: ensure(mod, BucketSpec(mod.params), client(mod, "s3")))
+    # Argument spec, validation and work: RESOURCE in module_utils/_s3_bucket.py (shared with the org step).
+    FusionAWSModule(RESOURCE).run()
 
 
 if __name__ == "__main__":

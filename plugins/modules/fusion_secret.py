@@ -68,16 +68,9 @@ options:
     description: Extra tags.
     type: dict
     default: {}
-  backend:
-    description: The password-manager backend.
-    type: str
-    choices: [aws_secretsmanager]
-    default: aws_secretsmanager
-  kms_key_id:
-    description: KMS key for a new secret; the account's default Secrets Manager key when not given.
-    type: str
 extends_documentation_fragment:
   - fusion.pos.connection
+  - fusion.pos.password_manager
   - fusion.pos.exact_check_mode
 attributes:
   diff_mode:
@@ -131,87 +124,13 @@ created:
   type: bool
 """
 
-from ansible.module_utils.basic import AnsibleModule
-
-from ansible_collections.fusion.pos.plugins.module_utils._aws import (
-    CONNECTION_ARGS, require_boto3, run_module,
-)
-from ansible_collections.fusion.pos.plugins.module_utils._diff import DifferenceTracker
-from ansible_collections.fusion.pos.plugins.module_utils import _naming
-from ansible_collections.fusion.pos.plugins.module_utils import _secrets
-
-
-def secret_tags(owner, extra):
-    tags = dict((str(key), str(value)) for key, value in (extra or {}).items())
-    try:
-        return _naming.org_tags(owner, tags)
-    except _naming.NamingError:  # a shared resource, not an org
-        return tags
-
-
-def purposes_of(params):
-    return [params["purpose"]] if params["purpose"] else list(params["purposes"])
-
-
-def validate(params):
-    for purpose in purposes_of(params):
-        _naming.secret_path(params["environment"], params["owner"], purpose)
-
-
-def work(module):
-    params = module.params
-    paths = [_naming.secret_path(params["environment"], params["owner"], purpose) for purpose in purposes_of(params)]
-    tags = secret_tags(params["owner"], params["tags"])
-    exclude = params["exclude_characters"]
-    if exclude is None:
-        exclude = _secrets.DEFAULT_EXCLUDE
-    length = params["length"]
-    # Fails now, before any AWS call, when length or exclusions cannot make a password.
-    _secrets.generate_password(length, exclude)
-
-    def generate():
-        return _secrets.generate_password(length, exclude)
-
-    backend = _secrets.store(module, params["backend"], kms_key_id=params["kms_key_id"])
-    tracker = DifferenceTracker()
-    secrets = []
-    for path in paths:
-        changed, before, after, info = _secrets.ensure_secret(
-            backend, path, tags, generate, module.check_mode, description=params["description"])
-        tracker.add(path, before, after, changed)
-        entry = info.as_dict() if info is not None else {"name": path, "arn": None, "version_id": None, "tags": tags}
-        entry["created"] = before == {"exists": False}
-        secrets.append(entry)
-    result = dict(changed=tracker.changed, created=any(item["created"] for item in secrets), secrets=secrets)
-    if params["purpose"]:
-        result["secret"] = secrets[0]
-    if module._diff:
-        result["diff"] = tracker.diff("secrets of %s" % params["owner"])
-    return result
+from ansible_collections.fusion.pos.plugins.module_utils._module import FusionAWSModule
+from ansible_collections.fusion.pos.plugins.module_utils._generated_secret import RESOURCE
 
 
 def main():
-    argument_spec = dict(
-        environment=dict(type="str", required=True, choices=list(_naming.ENVIRONMENTS)),
-        owner=dict(type="str", required=True),
-        purpose=dict(type="str"),
-        purposes=dict(type="list", elements="str"),
-        state=dict(type="str", choices=["present"], default="present"),
-        length=dict(type="int", default=32),
-        exclude_characters=dict(type="str", no_log=False),
-        description=dict(type="str"),
-        tags=dict(type="dict", default={}),
-        backend=dict(type="str", choices=sorted(_secrets.BACKENDS), default=_secrets.DEFAULT_BACKEND),
-        kms_key_id=dict(type="str", no_log=False),
-        **CONNECTION_ARGS
-    )
-    module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True,
-                           mutually_exclusive=[("purpose", "purposes")],
-                           required_one_of=[("purpose", "purposes")])
-    require_boto3(module)
-    if not purposes_of(module.params):
-        module.fail_json(msg="purposes must name at least one purpose")
-    run_module(module, work, validate=validate)
+    # Argument spec, validation and work: RESOURCE in module_utils/_generated_secret.py (shared with the org step).
+    FusionAWSModule(RESOURCE).run()
 
 
 if __name__ == "__main__":

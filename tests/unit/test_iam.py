@@ -1,4 +1,4 @@
-"""module_utils/_iam.py handlers against moto in-process: (changed, before, after), no writes in check mode."""
+"""module_utils/_iam_user.py handlers against moto in-process: (changed, before, after), no writes in check mode."""
 
 import json
 
@@ -7,6 +7,7 @@ import pytest
 from moto import mock_aws
 
 from ansible_collections.fusion.pos.plugins.module_utils import _iam
+from ansible_collections.fusion.pos.plugins.module_utils import _iam_user
 
 USER = "rms_a"
 POLICY = json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]})
@@ -36,23 +37,23 @@ def iam():
 
 
 def test_user_creation_in_check_mode_writes_nothing(iam):
-    assert _iam.ensure_user(iam, "rms_b", {"OrgId": "b"}, True) == (True, False, True, None)
+    assert _iam_user.ensure_user(iam, "rms_b", {"OrgId": "b"}, True) == (True, False, True, None)
     assert _iam.get_user(iam, "rms_b") is None
 
 
 @pytest.mark.parametrize("purge, wanted", [(False, {"OrgId": "a", "Team": "x", "Cost": "1"}),
                                            (True, {"OrgId": "a", "Cost": "1"})])
 def test_tags_are_merged_or_purged(iam, purge, wanted):
-    changed, before, after = _iam.ensure_tags(iam, USER, {"OrgId": "a", "Cost": "1"}, purge, False)
+    changed, before, after = _iam_user.ensure_tags(iam, USER, {"OrgId": "a", "Cost": "1"}, purge, False)
     assert (changed, before, after) == (True, {"OrgId": "a", "Team": "x"}, wanted)
     assert _iam.list_user_tags(iam, USER) == wanted
 
 
 def test_login_profile_is_removed_except_in_check_mode(iam):
     iam.create_login_profile(UserName=USER, Password="Passw0rd-long!")
-    assert _iam.ensure_no_login_profile(iam, USER, True) == (True, True, False)
+    assert _iam_user.ensure_no_login_profile(iam, USER, True) == (True, True, False)
     assert _iam.has_login_profile(iam, USER)
-    assert _iam.ensure_no_login_profile(iam, USER, False) == (True, True, False)
+    assert _iam_user.ensure_no_login_profile(iam, USER, False) == (True, True, False)
     assert not _iam.has_login_profile(iam, USER)
 
 
@@ -60,14 +61,14 @@ def test_policies_are_removed(iam):
     arn = iam.create_policy(PolicyName="p", PolicyDocument=POLICY)["Policy"]["Arn"]
     iam.attach_user_policy(UserName=USER, PolicyArn=arn)
     iam.put_user_policy(UserName=USER, PolicyName="inline", PolicyDocument=POLICY)
-    assert _iam.ensure_no_attached_policies(iam, USER, False) == (True, [arn], [])
-    assert _iam.ensure_no_inline_policies(iam, USER, False) == (True, ["inline"], [])
+    assert _iam_user.ensure_no_attached_policies(iam, USER, False) == (True, [arn], [])
+    assert _iam_user.ensure_no_inline_policies(iam, USER, False) == (True, ["inline"], [])
     assert _iam.list_attached_policies(iam, USER) == [] and _iam.list_inline_policies(iam, USER) == []
 
 
 def test_access_key_goes_into_the_store_only(iam):
     store = RecordingStore()
-    changed, before, after, info = _iam.ensure_access_key(iam, USER, store, "path", {}, False)
+    changed, before, after, info = _iam_user.ensure_access_key(iam, USER, store, "path", {}, False)
     assert (changed, before, after, info) == (True, {"access_keys": 0}, {"access_keys": 1}, "path")
     stored = json.loads(store.created["path"])
     assert _iam.list_access_keys(iam, USER) == [stored["AccessKeyId"]]
@@ -75,7 +76,7 @@ def test_access_key_goes_into_the_store_only(iam):
 
 def test_access_key_is_taken_back_when_the_store_fails(iam):
     with pytest.raises(RuntimeError):
-        _iam.ensure_access_key(iam, USER, RecordingStore(fail=True), "path", {}, False)
+        _iam_user.ensure_access_key(iam, USER, RecordingStore(fail=True), "path", {}, False)
     assert _iam.list_access_keys(iam, USER) == []
 
 
@@ -83,5 +84,5 @@ def test_remove_user_deletes_what_blocks_deletion(iam):
     iam.create_login_profile(UserName=USER, Password="Passw0rd-long!")
     iam.put_user_policy(UserName=USER, PolicyName="inline", PolicyDocument=POLICY)
     iam.create_access_key(UserName=USER)
-    assert _iam.remove_user(iam, USER, False) == (True, True, False)
+    assert _iam_user.remove_user(iam, USER, False) == (True, True, False)
     assert _iam.get_user(iam, USER) is None
