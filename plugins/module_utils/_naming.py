@@ -58,6 +58,40 @@ class NamingError(ValueError):
     """A name or an input to a name breaks a fusion.pos naming rule."""
 
 
+REGION_RULE = "an AWS region botocore knows, such as us-east-1"
+# The shape of a region name, for when botocore's list cannot be read (botocore missing).
+_REGION_RE = re.compile(r"^[a-z]{2,4}(-[a-z]+)+-[0-9]+\Z")
+_KNOWN_REGIONS = []
+
+
+def known_regions():
+    """The regions of every AWS partition, as botocore's endpoint data lists them (read once)."""
+    if not _KNOWN_REGIONS:
+        try:
+            from botocore.loaders import create_loader  # pylint: disable=import-outside-toplevel
+            data = create_loader().load_data("endpoints")
+        except Exception:  # pylint: disable=broad-except  # botocore missing or unreadable: shape only
+            return None
+        for partition in data.get("partitions", []):
+            _KNOWN_REGIONS.extend(sorted(partition.get("regions", {})))
+    return _KNOWN_REGIONS
+
+
+def validate_region(region):
+    """Return ``region`` when AWS has it (botocore's list), raise NamingError otherwise.
+
+    One rule for every playbook, module and inventory check: a string, ``\\Z``-anchored (no trailing
+    newline), and one of botocore's regions (``ap-southeast-10`` passes only once botocore knows it).
+    """
+    if not isinstance(region, str) or not _REGION_RE.match(region):
+        raise NamingError("invalid AWS region %r: %s" % (region, REGION_RULE))
+    regions = known_regions()
+    if regions is not None and region not in regions:
+        raise NamingError("unknown AWS region %r: not among the %d regions botocore knows (e.g. us-east-1, eu-west-1)"
+                          % (region, len(regions)))
+    return region
+
+
 def _text(value, what):
     if not isinstance(value, str):
         raise NamingError("%s must be a string, got %s %r" % (what, type(value).__name__, value))
