@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright: fusion.pos contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The per-org IAM user of conventions.md section 5: ``rms_<org>``, programmatic access only.
+"""The per-org IAM user of docs/specification.md section 5: ``rms_<org>``, programmatic access only.
 
 One function per IAM call (``aws_call``); the handlers return ``(changed, before, after)`` for
 ``DifferenceTracker`` and never write in check mode. ``ServiceSpecificCredentials`` are never
