@@ -101,7 +101,3 @@ def test_manifest_declares_the_license_and_no_placeholder_url(tarball):
     urls = [info[key] for key in ("repository", "documentation", "homepage", "issues") if info.get(key)]
     assert not [url for url in urls if "example." in url or ".invalid" in url]
 
-
-def test_manifest_depends_on_the_collections_the_action_group_extends(tarball):
-    info = json.load(tarball.extractfile("MANIFEST.json"))["collection_info"]
-    assert set(info["dependencies"]) == {"amazon.aws", "community.aws"}
