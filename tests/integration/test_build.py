@@ -100,4 +100,3 @@ def test_manifest_declares_the_license_and_no_placeholder_url(tarball):
     assert info["license"] == ["GPL-3.0-or-later"]
     urls = [info[key] for key in ("repository", "documentation", "homepage", "issues") if info.get(key)]
     assert not [url for url in urls if "example." in url or ".invalid" in url]
-
