@@ -39,7 +39,7 @@ options:
     required: true
   plan:
     description:
-      - Per-org values, C({org: {key: value}}), for example the validated plan of C(provision.yml).
+      - "Per-org values, C({org: {key: value}}), for example the validated plan of C(provision.yml)."
       - O(org_params) says which of them become which module parameter.
     type: dict
     default: {}
