@@ -12,7 +12,8 @@ import copy
 from ansible.plugins.action import ActionBase
 
 ARGUMENT_SPEC = dict(
-    step=dict(type="dict", required=True),
+    result=dict(type="raw"),
+    step=dict(type="dict"),
     org=dict(type="str"),
 )
 
@@ -26,9 +27,13 @@ class ActionModule(ActionBase):
     def run(self, tmp=None, task_vars=None):
         result = super(ActionModule, self).run(tmp, task_vars)
         del tmp
-        _validation, args = self.validate_argument_spec(argument_spec=ARGUMENT_SPEC)
+        _validation, args = self.validate_argument_spec(
+            argument_spec=ARGUMENT_SPEC, mutually_exclusive=[("result", "step")], required_one_of=[("result", "step")])
         org = args["org"] or (task_vars or {}).get("inventory_hostname")
-        mine = (args["step"].get("results") or {}).get(org)
+        if args["step"] is not None:
+            mine = (args["step"].get("results") or {}).get(org)
+        else:
+            mine = args["result"] if isinstance(args["result"], dict) else None
         if mine is None:
             result.update(skipped=True, changed=False,
                           msg="org %s was not part of this step (it failed or was left out before it)" % org)

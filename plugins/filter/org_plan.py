@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright: fusion.pos contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The fusion.pos.org_plan filter: the validated plan of an org run (plugin_utils/_org_plan.py)."""
+"""Filters of an org run: the validated plan (plugin_utils/_org_plan.py) and the summaries (_org_summary.py)."""
 
 from __future__ import absolute_import, division, print_function
 
@@ -10,6 +10,7 @@ __metaclass__ = type
 from ansible.errors import AnsibleFilterError
 
 from ansible_collections.fusion.pos.plugins.plugin_utils import _org_plan
+from ansible_collections.fusion.pos.plugins.plugin_utils import _org_summary
 
 
 def org_plan(hostvars, orgs):
@@ -24,6 +25,11 @@ def org_plan(hostvars, orgs):
         raise AnsibleFilterError(str(exc))
 
 
+def org_summaries(orgs, plan, caller, steps, check_mode=False):
+    """``ansible_play_hosts | fusion.pos.org_summaries(plan, caller, steps, ansible_check_mode)``: ``{org: [lines]}``."""
+    return _org_summary.summaries(list(orgs), plan or {}, caller or {}, steps or {}, bool(check_mode))
+
+
 class FilterModule(object):
     def filters(self):
-        return {"org_plan": org_plan}
+        return {"org_plan": org_plan, "org_summaries": org_summaries}

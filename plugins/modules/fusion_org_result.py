@@ -12,18 +12,27 @@ module: fusion_org_result
 short_description: Report one org's own result of a fusion.pos org step
 version_added: 0.2.0
 description:
-  - Takes the registered result of M(fusion.pos.fusion_org_step) and reports the entry of this
-    org (O(org), by default C(inventory_hostname)) as this task's result - C(changed), C(diff),
-    the module's return values, or C(failed) with the module's one-line message - so each org
-    shows its own ok, changed or failed in the play recap, in C(--diff) and in AWX.
+  - Reports one org's entry of a M(fusion.pos.fusion_org_step) result as this task's result -
+    C(changed), C(diff), the module's return values, or C(failed) with the module's one-line
+    message - so each org shows its own ok, changed or failed in the play recap, in C(--diff) and
+    in AWX.
+  - Give it the org's own entry (O(result), the fast way, C(step.results[inventory_hostname])) or
+    the whole registered step (O(step)), whose entry for O(org) is taken.
   - Makes no call of any kind; an org that was not part of the step is skipped.
   - This is an action plugin; it runs on the controller.
 author: fusion.pos contributors (@fusion-pos)
 options:
+  result:
+    description:
+      - This org's entry of the step's RV(fusion.pos.fusion_org_step#module:results); V(null) when
+        the org was not part of the step (the task is then skipped).
+      - Exactly one of O(result) and O(step).
+    type: raw
   step:
-    description: The registered result of M(fusion.pos.fusion_org_step).
+    description:
+      - The whole registered result of M(fusion.pos.fusion_org_step); its entry for O(org) is
+        reported. Templating the whole step for every org costs more than O(result).
     type: dict
-    required: true
   org:
     description: The org whose result to report; C(inventory_hostname) when not given.
     type: str
@@ -43,7 +52,7 @@ seealso:
 EXAMPLES = r"""
 - name: Each org's own result of the IAM step
   fusion.pos.fusion_org_result:
-    step: "{{ iam_step }}"
+    result: "{{ iam_step.results[inventory_hostname] | default(none) }}"
 """
 
 RETURN = r"""

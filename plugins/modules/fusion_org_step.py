@@ -94,7 +94,7 @@ EXAMPLES = r"""
 
 - name: Each org's own result
   fusion.pos.fusion_org_result:
-    step: "{{ iam_step }}"
+    result: "{{ iam_step.results[inventory_hostname] | default(none) }}"
 """
 
 RETURN = r"""

@@ -1,0 +1,69 @@
+# -*- coding: utf-8 -*-
+# Copyright: fusion.pos contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The summary and manual checklist printed for each org at the end of provision.yml.
+
+Built for every org of the play at once (one run_once task), so each org's own output task only
+prints its lines: the per-org cost of the summary is one trivial task. The manual checklist is
+docs/specification.md section 9. No secret value is ever available here: the steps return none.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from ansible_collections.fusion.pos.plugins.module_utils import _naming
+
+CHECKLIST = (
+    "[ ] Authorization server: Create New organization, ID {org}, name \"{title}\", then Manage (the server adds "
+    "the group prefix, fc for clients Fusion manages)",
+    "[ ] Authorization server: server licence \"RMS Servers\": count = cloud server + corporate server + one per "
+    "store, expiry = renewal date, licensed features xms, active",
+    "[ ] Authorization server: register licence \"Registers\" (only when the client integrates Windows Register)",
+    "[ ] Licence activation on every POS server: Manage POS / License, device-code flow with the Authorization "
+    "server (Authorize Device, paste the user code, Complete Authorization); check status Licensed",
+)
+
+
+def _ok(result):
+    return result if isinstance(result, dict) and not result.get("failed") else {}
+
+
+def org_lines(org, entry, caller, iam, bucket, secrets, check_mode):
+    """The summary lines of one org from its plan entry and its step results (``{}``: not run)."""
+    iam, bucket, secrets = _ok(iam), _ok(bucket), _ok(secrets)
+    changed = []
+    if iam.get("changed"):
+        changed.append("IAM user (%s)" % ", ".join(iam.get("changes") or []))
+    if bucket.get("changed"):
+        changed.append("S3 bucket (%s)" % ", ".join(bucket.get("changes") or []))
+    changed += ["secret %s" % item["name"] for item in secrets.get("secrets") or [] if item.get("created")]
+    secret_names = [item["name"] for item in secrets.get("secrets") or []]
+    key = iam.get("access_key_secret") or {}
+    if bucket.get("bucket"):
+        bucket_line = bucket["bucket"]
+        if bucket.get("fallback"):
+            bucket_line += " (FALLBACK name: %s belongs to someone else)" % _naming.bucket_name(org)
+    else:
+        bucket_line = "not provisioned in this run"
+    lines = [
+        "org %s (%s, account %s)%s" % (org, entry.get("environment", "?"), (caller or {}).get("account_id", "?"),
+                                       " - CHECK MODE: nothing was changed, the changes below would be made" if check_mode else ""),
+        "IAM user: %s%s" % (iam.get("user_name") or _naming.iam_user_name(org),
+                            " (access key in %s)" % key["name"] if key.get("name") else ""),
+        "S3 bucket: %s" % bucket_line,
+        "secrets: %s" % (", ".join(secret_names) if secret_names else "none"),
+        "changed: %s" % (", ".join(changed) if changed else "nothing"),
+        "MANUAL CHECKLIST for %s (docs/specification.md section 9; not automated):" % org,
+    ]
+    lines += [line.format(org=org, title=entry.get("site_title", "")) for line in CHECKLIST]
+    return lines
+
+
+def summaries(orgs, plan, caller, steps, check_mode):
+    """``{org: [lines]}``; ``steps``: ``{"iam": step result, "bucket": ..., "secrets": ...}`` (registered)."""
+    def of(name, org):
+        return ((steps.get(name) or {}).get("results") or {}).get(org) or {}
+
+    return dict((org, org_lines(org, plan.get(org) or {}, caller, of("iam", org), of("bucket", org), of("secrets", org),
+                                check_mode)) for org in orgs)
