@@ -165,6 +165,12 @@ changes:
   type: list
   elements: str
   sample: [vhosts, user, permissions]
+resource_actions:
+  description: The AWS API actions called (C(service:Operation)); the management API calls are not listed.
+  returned: when O(debug_botocore_endpoint_logs=true)
+  type: list
+  elements: str
+  sample: ["mq:ListBrokers", "ssm:GetParameter", "secretsmanager:GetSecretValue"]
 """
 
 from ansible_collections.fusion.pos.plugins.module_utils._module import FusionAWSModule

@@ -130,8 +130,8 @@ def test_tags_changed_outside_are_removed_without_touching_the_password(playbook
     server = estate
     ok(run(playbook))
     user = server.api("GET", "/api/users/" + USER)
-    server.api("PUT", "/api/users/" + USER, {"password_hash": user["password_hash"],
-                                              "hashing_algorithm": user["hashing_algorithm"], "tags": "monitoring"})
+    body = {"password_hash": user["password_hash"], "hashing_algorithm": user["hashing_algorithm"], "tags": "monitoring"}
+    server.api("PUT", "/api/users/" + USER, body)
     server.proxy.reset()
     result = ok(run(playbook, diff=True))
     assert result["changes"] == ["user"]

@@ -203,8 +203,8 @@ def test_tags_alone_are_removed_keeping_the_password_hash():
     api = FakeAPI(users={"rms_xmsqa1": stored})
     changed, before, after = org_mod.ensure_user(api, "rms_xmsqa1", ORG_PW, False)
     assert changed and before["tags"] == ["administrator"] and after["tags"] == []
-    assert api.writes() == [("PUT", "/api/users/rms_xmsqa1", {"password_hash": stored["password_hash"],
-                                                               "hashing_algorithm": stored["hashing_algorithm"], "tags": ""})]
+    body = {"password_hash": stored["password_hash"], "hashing_algorithm": stored["hashing_algorithm"], "tags": ""}
+    assert api.writes() == [("PUT", "/api/users/rms_xmsqa1", body)]
 
 
 def test_permissions_on_other_vhosts_are_removed_and_own_set():
@@ -359,3 +359,55 @@ def test_bad_management_urls(url, text):
     with pytest.raises(RabbitMQAPIError, match=text) as caught:
         ManagementAPI(url, "admin", ADMIN_PW, "mq-POS-01")
     assert ADMIN_PW not in str(caught.value)
+
+
+# --- TLS: verification on, ca_bundle for a private CA (a loopback HTTPS server, no broker) --------
+
+@pytest.fixture(scope="module")
+def https_server(tmp_path_factory):
+    import http.server  # pylint: disable=import-outside-toplevel
+    import shutil  # pylint: disable=import-outside-toplevel
+    import subprocess  # pylint: disable=import-outside-toplevel
+    import threading  # pylint: disable=import-outside-toplevel
+
+    if not shutil.which("openssl"):
+        pytest.skip("openssl is not installed")
+    tmp = tmp_path_factory.mktemp("tls")
+    cert, key = tmp / "cert.pem", tmp / "key.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=127.0.0.1",
+                    "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", str(key), "-out", str(cert)],
+                   check=True, capture_output=True)
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):  # pylint: disable=invalid-name
+            payload = b'[{"name": "/"}]'
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(payload)))
+            self.end_headers()
+            self.wfile.write(payload)
+
+        def log_message(self, *_args):  # pylint: disable=arguments-differ
+            return
+
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(str(cert), str(key))
+    httpd.socket = context.wrap_socket(httpd.socket, server_side=True)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield "https://127.0.0.1:%d" % httpd.server_address[1], str(cert)
+    httpd.shutdown()
+    httpd.server_close()
+
+
+def test_a_private_ca_is_refused_without_ca_bundle(https_server):  # pylint: disable=redefined-outer-name
+    url, _cert = https_server
+    api = ManagementAPI(url, "admin", ADMIN_PW, "mq-POS-01")
+    with pytest.raises(RabbitMQAPIError, match="broker mq-POS-01: TLS failure talking to the management API at https://127.0.0.1:.*set ca_bundle"):
+        api_calls.list_vhosts(api)
+
+
+def test_ca_bundle_trusts_the_private_ca(https_server):  # pylint: disable=redefined-outer-name
+    url, cert = https_server
+    assert api_calls.list_vhosts(ManagementAPI(url, "admin", ADMIN_PW, "mq-POS-01", ca_bundle=cert)) == ["/"]
