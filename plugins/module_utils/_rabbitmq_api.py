@@ -33,6 +33,9 @@ from ansible.module_utils.six.moves.urllib.request import HTTPSHandler, Request,
 from ansible_collections.fusion.pos.plugins.module_utils._aws import FusionModuleError, backoff_delays
 
 DEFAULT_TIMEOUT = 30
+# An endpoint that does not answer at all (firewalled, wrong host) costs DEFAULT_TIMEOUT per try:
+# connection errors get fewer tries than 5xx answers (which get the AWS calls' RETRY_TRIES).
+CONNECTION_TRIES = 3
 USER_AGENT = "fusion.pos"
 MASK = "********"
 
@@ -171,6 +174,7 @@ def api_call(action, resource="{0}", missing=False, default=None, sleep=time.sle
         def wrapper(api, *args, **kwargs):
             what = resource.format(*args, **kwargs)
             delays = backoff_delays()
+            connection_failures = 0
             while True:
                 try:
                     try:
@@ -184,7 +188,8 @@ def api_call(action, resource="{0}", missing=False, default=None, sleep=time.sle
                         raise error
                     except (URLError, socket.timeout, ConnectionError) as exc:
                         error = api.connection_error(exc)
-                        if isinstance(getattr(exc, "reason", exc), ssl.SSLError):
+                        connection_failures += 1
+                        if isinstance(getattr(exc, "reason", exc), ssl.SSLError) or connection_failures >= CONNECTION_TRIES:
                             raise error
                         raise _Retry(error)
                     except ValueError as exc:  # an answer that is not JSON: not a management API

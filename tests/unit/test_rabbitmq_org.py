@@ -342,8 +342,20 @@ def test_5xx_and_connection_errors_are_retried_then_succeed(no_sleep):  # pylint
     assert api_calls.list_vhosts(api) == ["/"] and opener.opened == 3
 
 
-def test_tls_failures_and_4xx_are_not_retried(no_sleep):  # pylint: disable=unused-argument,redefined-outer-name
-    opener = RaisingOpener(urllib.error.URLError(ssl.SSLCertVerificationError(1, "certificate verify failed")))
+def test_an_unreachable_broker_gets_few_tries(no_sleep):  # pylint: disable=unused-argument,redefined-outer-name
+    opener = RaisingOpener(urllib.error.URLError(ConnectionRefusedError(111, "Connection refused")))
+    api = ManagementAPI("https://broker.example", "admin", ADMIN_PW, "mq-POS-01", opener=opener)
+    with pytest.raises(RabbitMQAPIError, match="cannot reach"):
+        api_calls.list_vhosts(api)
+    assert opener.opened == api_calls.CONNECTION_TRIES
+
+
+@pytest.mark.parametrize("error", [
+    urllib.error.URLError(ssl.SSLCertVerificationError(1, "certificate verify failed")),
+    http_error(400, b'{"error":"bad_request","reason":"x"}'),
+])
+def test_tls_failures_and_4xx_are_not_retried(no_sleep, error):  # pylint: disable=unused-argument,redefined-outer-name
+    opener = RaisingOpener(error)
     api = ManagementAPI("https://broker.example", "admin", ADMIN_PW, "mq-POS-01", opener=opener)
     with pytest.raises(RabbitMQAPIError):
         api_calls.list_vhosts(api)
