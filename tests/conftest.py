@@ -42,3 +42,35 @@ def playbook(aws):
     def run(plays, **kwargs):
         return fusion_testlib.run_playbook(plays, aws.url, **kwargs)
     return run
+
+
+@pytest.fixture(scope="session")
+def rabbitmq_server(tmp_path_factory):
+    """A real RabbitMQ node for this test process (plain process on loopback, free ports), stopped at the end."""
+    import rabbitmq_testlib  # pylint: disable=import-outside-toplevel
+
+    why = rabbitmq_testlib.available()
+    if why:
+        pytest.skip(why)
+    server = rabbitmq_testlib.RabbitMQServer(tmp_path_factory.mktemp("rabbitmq"))
+    try:
+        server.start()
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def rabbitmq(rabbitmq_server):
+    """The RabbitMQ node, back to only vhost ``/`` and its admin user, behind a request-counting proxy.
+
+    ``rabbitmq.proxy.url`` is the management URL to give the module; ``rabbitmq.proxy.writes()`` the
+    PUT/DELETE/POST requests that reached the broker since the last ``proxy.reset()``.
+    """
+    import rabbitmq_testlib  # pylint: disable=import-outside-toplevel
+
+    rabbitmq_server.clean()
+    proxy = rabbitmq_testlib.CountingProxy(rabbitmq_server.management_url)
+    rabbitmq_server.proxy = proxy
+    yield rabbitmq_server
+    proxy.stop()
