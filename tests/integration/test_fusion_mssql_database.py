@@ -175,9 +175,9 @@ def test_role_runs_plan_only_in_the_sandbox_and_for_real_with_a_server(playbook,
                  "tasks": [{"name": "Org database", "ansible.builtin.include_role": {"name": "fusion.pos.org_database"}}]}]
     sandbox = playbook(play({"fusion_sql_server_available": False}), env=sql.env)
     assert sandbox.rc == 0, sandbox.output
-    assert "no SQL Server is reachable in the sandbox" in sandbox.result("Report that the sandbox has no SQL Server")["msg"]
-    real = playbook(play({"fusion_rds_ca_bundle": sql.ca, "fusion_rds_endpoints": {"db-POS-01": "127.0.0.1:11433"},
+    assert "no SQL Server is reachable in the sandbox" in sandbox.result("fusion.pos.org_database : Report that the sandbox has no SQL Server")["msg"]
+    real = playbook(play({"fusion_sql_server_available": True, "fusion_rds_ca_bundle": sql.ca, "fusion_rds_endpoints": {"db-POS-01": "127.0.0.1:11433"},
                           "org_placement": {"rds_instance": "db-POS-01"}}), env=sql.env)
     assert real.rc == 0, real.output
-    db = real.result("Database and login of the org on its SQL Server")
-    assert (db["changed"], db["endpoint"], db["login"]) == (True, "127.0.0.1:11433", LOGIN)
+    db = real.result("fusion.pos.org_database : Database and login of the org on its SQL Server")
+    assert (db["changed"], db["endpoint"], db["login"]) == (True, "127.0.0.1:11433", LOGIN), db.get("msg")
