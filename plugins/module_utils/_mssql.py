@@ -164,8 +164,8 @@ def drop_user(user):
 
 def role_member(action, role, member, server=False):
     kind = "%s_%srole_member" % (action.lower(), "server_" if server else "")
-    return Statement(kind, "ALTER %sROLE %s %s MEMBER %s" % ("SERVER " if server else "", quote_name(role), action.upper(),
-                                                           quote_name(member)))
+    text = "ALTER %sROLE %s %s MEMBER %s" % ("SERVER " if server else "", quote_name(role), action.upper(), quote_name(member))
+    return Statement(kind, text)
 
 
 # --- catalog -----------------------------------------------------------------------------------

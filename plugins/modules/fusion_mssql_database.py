@@ -33,7 +33,7 @@ description:
     or an error.
   - With O(connect=false) (a sandbox without SQL Server) it makes no call at all and reports in one
     line which database and login it would make.
-  - Driver: python-tds with pyOpenSSL on the controller (pure Python wheels).
+  - The driver is python-tds with pyOpenSSL on the controller (pure Python wheels).
 author: fusion.pos contributors (@fusion-pos)
 requirements:
   - python-tds
@@ -182,7 +182,7 @@ statements:
   elements: dict
   sample: [{kind: create_database, sql: "CREATE DATABASE [POS_xmsqa1]", params: {}}]
 changing_statements:
-  description: How many of O(statements) change something (not C(USE)); 0 on a run with nothing to do.
+  description: How many of RV(statements) change something (not C(USE)); 0 on a run with nothing to do.
   returned: when connected
   type: int
 """

@@ -196,8 +196,9 @@ def server(tmp_path, monkeypatch):
 TARGET = dict(server="db-pos-01.example", port=1433, cafile="/ca.pem", validate_host=True, login_timeout=5, label="db-POS-01")
 
 
-def cycle(names=NAMES, state="present", password=PASSWORD, drop=False):
+def cycle(names=None, state="present", password=PASSWORD, drop=False):
     """One module run's SQL work: read, test the password, plan, execute; the statements run."""
+    names = names or NAMES
     conn = _mssql.open_connection(TARGET, MASTER_USER, MASTER_PASSWORD)
     facts, _sid = _mssql.read_catalog(conn, names)
     login = facts["login"]
@@ -209,7 +210,8 @@ def cycle(names=NAMES, state="present", password=PASSWORD, drop=False):
     return facts, statements
 
 
-def converged(server, names=NAMES):
+def converged(server, names=None):
+    names = names or NAMES
     facts, statements = cycle(names)
     assert _mssql.changing(statements) == [], statements
     assert facts == dict(_mssql.wanted_facts(facts, names, "present"))
