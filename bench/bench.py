@@ -40,8 +40,9 @@ CONTROLLER_ACTIONS = {
     "include_tasks", "ansible.builtin.include_tasks", "import_tasks", "include_role",
     "ansible.builtin.include_role", "ansible.builtin.import_role", "ansible.builtin.validate_argument_spec",
     "validate_argument_spec", "ansible.builtin.import_tasks",
-    # an action plugin of ours that runs in-process on the controller (reads inventory files only)
+    # action plugins of ours that run in-process on the controller (no AWS call)
     "fusion.pos.fusion_inventory_check", "fusion_inventory_check",
+    "fusion.pos.fusion_shared_declaration", "fusion_shared_declaration",
 }
 
 

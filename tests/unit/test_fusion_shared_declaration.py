@@ -1,11 +1,11 @@
-"""The shared-infrastructure declaration rules (fusion_shared_declaration.build_plan)."""
+"""The shared-infrastructure declaration rules (plugin_utils/_shared_declaration.build_plan)."""
 
 import copy
 
 import pytest
 
-from ansible_collections.fusion.pos.plugins.module_utils._aws import FusionModuleError
-from ansible_collections.fusion.pos.plugins.modules.fusion_shared_declaration import build_plan
+from ansible_collections.fusion.pos.plugins.plugin_utils._shared_declaration import DeclarationError
+from ansible_collections.fusion.pos.plugins.plugin_utils._shared_declaration import build_plan
 
 GOOD = {
     "environment": "qa",
@@ -79,14 +79,14 @@ def test_a_good_declaration_becomes_a_plan_with_placement_and_cidrs():
     ({"operators": [{"address": "203.0.113.7"}]}, "operators[0]: missing name"),
 ])
 def test_a_bad_declaration_is_refused_naming_the_entry(changes, expected):
-    with pytest.raises(FusionModuleError) as caught:
+    with pytest.raises(DeclarationError) as caught:
         build_plan(**declaration(**changes))
     assert expected in str(caught.value)
     assert str(caught.value).startswith("shared declaration refused")
 
 
 def test_every_bad_entry_is_named_in_one_message():
-    with pytest.raises(FusionModuleError) as caught:
+    with pytest.raises(DeclarationError) as caught:
         build_plan(**declaration(rds_instances=rds(edition="standard"), brokers=[{"name": "mq-1", "region": "us-east-1"}]))
     assert "rds_instances[db-POS-01]" in str(caught.value)
     assert "brokers[mq-1]" in str(caught.value)
