@@ -4,13 +4,20 @@
     .venv/bin/python bench/bench.py [--orgs 1,20] [--scenarios s3_stock,s3_fusion,...] [--forks 10]
 
 Scenarios (``--scenarios``, comma-separated; default: all of them):
-  s3_stock, s3_fusion, s3_fusion_one_task  the per-org S3 work only (bench/playbooks/), for each --orgs count
+  provision_stock                          provision.yml's per-org AWS work with the stock amazon.aws
+                                           modules (bench/playbooks/provision_stock.yml), for each --orgs count
   provision                                provision.yml for each --orgs count, on a temporary copy of
                                            inventories/ whose sandbox holds exactly the generated orgs
+  floor                                    the same AWS calls from a bare boto3 script (bench/floor.py)
+  s3_stock, s3_fusion, s3_fusion_one_task  the per-org S3 work only (bench/playbooks/), for each --orgs count
   shared                                   shared.yml on the sandbox inventory (no orgs: one row per run)
 
-Every scenario (and every org count of it) runs on a freshly emptied emulator: a first run (creates
-everything), then a re-run (checks everything; should write nothing). AWS calls are counted by the
+The default runs provision_stock, provision and floor at 1, 20 and 100 orgs, side by side, and
+prints their ratios; ``--scenarios all`` adds the S3-only and shared.yml scenarios.
+
+Every scenario (and every org count of it) runs on a freshly emptied emulator: a dry run
+(``--check`` on the empty account, fusion scenarios only; must write nothing), a first run (creates
+everything), then a re-run (checks everything; must write nothing). AWS calls are counted by the
 emulator's request recorder (what really reached it), split into reads and writes; module runs are
 the task executions on hosts that ran a module (skipped tasks and controller-only actions not
 counted), over all hosts of the run (so a once-per-run task on localhost is spread over the orgs).
@@ -21,8 +28,10 @@ scenarios still run, and the exit status is 1.
 
 import argparse
 import json
+import os
 import pathlib
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -40,8 +49,10 @@ CONTROLLER_ACTIONS = {
     "include_tasks", "ansible.builtin.include_tasks", "import_tasks", "include_role",
     "ansible.builtin.include_role", "ansible.builtin.import_role", "ansible.builtin.validate_argument_spec",
     "validate_argument_spec", "ansible.builtin.import_tasks",
-    # action plugins of ours that run in-process on the controller (no AWS call)
+    # action plugins of ours that run in the controller's worker, no module process
     "fusion.pos.fusion_inventory_check", "fusion_inventory_check",
+    "fusion.pos.fusion_org_step", "fusion_org_step", "fusion.pos.fusion_org_result", "fusion_org_result",
+    "fusion.pos.fusion_account_guard", "fusion_account_guard",
     "fusion.pos.fusion_shared_declaration", "fusion_shared_declaration",
 }
 
@@ -94,14 +105,23 @@ def sandbox_inventory(directory, count, url):  # pylint: disable=unused-argument
     return REPO / "inventories" / "sandbox", {"aws_endpoint_url": url}
 
 
+def floor_orgs(directory, count, url):  # pylint: disable=unused-argument
+    """No inventory: the floor script takes the org names."""
+    return None, {"orgs": org_names(count)}
+
+
 SCENARIOS = {
+    "provision_stock": {"playbook": REPO / "bench/playbooks/provision_stock.yml", "inventory": org_inventory,
+                        "label": "stock amazon.aws (caller, iam_user, s3_bucket, s3_object)"},
+    "floor": {"script": REPO / "bench/floor.py", "inventory": floor_orgs,
+              "label": "floor: the same calls from a bare boto3 script"},
     "s3_stock": {"playbook": REPO / "bench/playbooks/s3_stock.yml", "inventory": org_inventory,
                  "label": "S3 per org, stock amazon.aws (s3_bucket + s3_object)"},
     "s3_fusion": {"playbook": REPO / "bench/playbooks/s3_fusion.yml", "inventory": org_inventory,
                   "label": "S3 per org, fusion.pos (fusion_s3_bucket + fusion_bucket_policy)"},
     "s3_fusion_one_task": {"playbook": REPO / "bench/playbooks/s3_fusion_one_task.yml", "inventory": org_inventory,
                            "label": "S3 per org, fusion.pos (fusion_s3_bucket with policy_account_id)"},
-    "provision": {"playbook": REPO / "provision.yml", "inventory": provision_inventory,
+    "provision": {"playbook": REPO / "provision.yml", "inventory": provision_inventory, "dry_run": True,
                   "label": "provision.yml (IAM user, S3 bucket + policy, secrets)"},
     "shared": {"playbook": REPO / "shared.yml", "inventory": sandbox_inventory, "per_org": False,
                "label": "shared.yml, sandbox (VPC, SGs, RDS, MQ, 1 POS host)"},
@@ -134,11 +154,28 @@ def failed_tasks(data):
     return lines
 
 
-def run_once(emulator, scenario, inventory, forks, extra_vars, what):
+def run_script(emulator, scenario, extra_vars, what):
+    emulator.reset_recording()
+    cmd = [sys.executable, str(scenario["script"]), "--endpoint", emulator.url, "--orgs", ",".join(extra_vars["orgs"])]
+    start = time.monotonic()
+    proc = subprocess.run(cmd, env=fusion_testlib.aws_env(emulator.url), capture_output=True, text=True, check=False)
+    wall = time.monotonic() - start
+    if proc.returncode != 0:
+        raise BenchFailure("%s failed (rc %s)\n  %s\n%s" % (what, proc.returncode, " ".join(cmd), proc.stderr[-4000:]))
+    calls = emulator.calls()
+    writes = sum(1 for call in calls if call.is_write)
+    return {"wall": wall, "calls": len(calls), "writes": writes, "reads": len(calls) - writes,
+            "modules": 0, "modules_localhost": 0, "changed": 0,
+            "write_actions": sorted(set("%s:%s" % (call.service, call.action or call.method) for call in calls if call.is_write))}
+
+
+def run_once(emulator, scenario, inventory, forks, extra_vars, what, check=False):
+    if "script" in scenario:
+        return run_script(emulator, scenario, extra_vars, what)
     emulator.reset_recording()
     start = time.monotonic()
     result = fusion_testlib.run_playbook(
-        scenario["playbook"], emulator.url, inventory=inventory, extra_vars=extra_vars,
+        scenario["playbook"], emulator.url, inventory=inventory, extra_vars=extra_vars, check=check,
         env={"ANSIBLE_FORKS": str(forks)})
     wall = time.monotonic() - start
     if result.rc != 0 or result.data is None:
@@ -176,11 +213,43 @@ def format_table(rows):
     return "\n".join(lines)
 
 
+DEFAULT_SCENARIOS = ("provision_stock", "provision", "floor")
+
+
+def load():
+    """The 1-minute load average and the number of cores, as a line for the results."""
+    try:
+        one = os.getloadavg()[0]
+    except OSError:
+        return "load average unknown"
+    return "load average %.2f on %d cores" % (one, os.cpu_count() or 1)
+
+
+def comparison(rows):
+    """Side by side: stock vs provision.yml vs the floor, per org count and phase."""
+    found = dict(((label, count, phase), measured) for label, count, phase, measured in rows if measured)
+    stock, ours, floor = (SCENARIOS[name]["label"] for name in DEFAULT_SCENARIOS)
+    lines = ["| orgs | run | stock (s) | provision.yml (s) | floor (s) | stock / provision.yml | provision.yml / floor |"
+             " module processes/org stock / provision.yml | calls/org stock / provision.yml / floor | writes provision.yml |",
+             "|---:|---|---:|---:|---:|---:|---:|---|---|---:|"]
+    counts = sorted(set(count for _label, count, _phase in found if count is not None))
+    for count in counts:
+        for phase in ("first run", "re-run"):
+            st, us, fl = (found.get((label, count, phase)) for label in (stock, ours, floor))
+            if not (st and us and fl):
+                continue
+            lines.append("| %d | %s | %.1f | %.1f | %.1f | %.1fx | %.1fx | %.2f / %.2f | %.1f / %.1f / %.1f | %d |" % (
+                count, phase, st["wall"], us["wall"], fl["wall"], st["wall"] / us["wall"], us["wall"] / fl["wall"],
+                st["modules"] / count, us["modules"] / count, st["calls"] / count, us["calls"] / count, fl["calls"] / count,
+                us["writes"]))
+    return "\n".join(lines)
+
+
 def parse_args(argv):
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--orgs", default="1,20", help="org counts, comma-separated (default 1,20)")
-    parser.add_argument("--scenarios", default=",".join(SCENARIOS),
-                        help="comma-separated, from: %s (default: all)" % ", ".join(SCENARIOS))
+    parser.add_argument("--orgs", default="1,20,100", help="org counts, comma-separated (default 1,20,100)")
+    parser.add_argument("--scenarios", default=",".join(DEFAULT_SCENARIOS),
+                        help="comma-separated, from: %s, or all (default: %s)" % (", ".join(SCENARIOS), ",".join(DEFAULT_SCENARIOS)))
     parser.add_argument("--forks", type=int, default=10)
     args = parser.parse_args(argv)
     try:
@@ -190,6 +259,8 @@ def parse_args(argv):
     if not args.counts or min(args.counts) < 1:
         parser.error("--orgs takes positive integers, comma-separated, got %r" % args.orgs)
     args.names = [item.strip() for item in args.scenarios.split(",") if item.strip()]
+    if args.names == ["all"]:
+        args.names = list(SCENARIOS)
     unknown = [name for name in args.names if name not in SCENARIOS]
     if unknown or not args.names:
         parser.error("unknown scenario(s) %s; choose from: %s" % (", ".join(unknown) or "(none given)", ", ".join(SCENARIOS)))
@@ -199,6 +270,7 @@ def parse_args(argv):
 def main(argv=None):
     args = parse_args(argv)
     rows, failures = [], []
+    load_before = load()
     with tempfile.TemporaryDirectory() as tmp:
         emulator = fusion_testlib.Emulator(pathlib.Path(tmp) / "emulator")
         try:
@@ -211,16 +283,17 @@ def main(argv=None):
                     try:
                         emulator.reset()
                         inventory, extra_vars = scenario["inventory"](tmp, count, emulator.url)
-                        for phase in ("first run", "re-run"):
+                        phases = (("dry run",) if scenario.get("dry_run") else ()) + ("first run", "re-run")
+                        for phase in phases:
                             failed_row = (scenario["label"], count if per_org else None, phase, None)
                             measured = run_once(emulator, scenario, inventory, args.forks, extra_vars,
-                                                "%s, %s" % (what, phase))
+                                                "%s, %s" % (what, phase), check=phase == "dry run")
                             rows.append((scenario["label"], count if per_org else None, phase, measured))
                             print("%-62s %4s orgs %-9s %6.1f s  %4d calls  %3d writes" % (
                                 scenario["label"], count if per_org else "-", phase, measured["wall"], measured["calls"],
                                 measured["writes"]), file=sys.stderr)
-                            if phase == "re-run" and measured["writes"]:
-                                print("  note: writes on the re-run: %s" % ", ".join(measured["write_actions"]), file=sys.stderr)
+                            if phase in ("re-run", "dry run") and measured["writes"]:
+                                print("  note: writes on the %s: %s" % (phase, ", ".join(measured["write_actions"])), file=sys.stderr)
                     except BenchFailure as exc:
                         rows.append(failed_row)
                         failures.append(str(exc))
@@ -231,7 +304,8 @@ def main(argv=None):
                         print("FAILED: %s:\n%s" % (what, traceback.format_exc()), file=sys.stderr)
         finally:
             emulator.stop()
-    table = format_table(rows)
+    table = "%s\n\n%s\n\nMachine: %s before the benchmark, %s after; forks %d.\n" % (
+        format_table(rows), comparison(rows), load_before, load(), args.forks)
     print(table)
     out = REPO / "bench" / "results"
     out.mkdir(exist_ok=True)

@@ -41,6 +41,9 @@ try:
 except ImportError:  # pragma: no cover - reported through BOTO3_IMPORT_ERROR
     BotoCoreError = ClientError = ()
 
+RULE_KEYS = ("mutually_exclusive", "required_together", "required_one_of", "required_if", "required_by")
+
+
 class Resource:
     """A module's definition: argument spec, input validation, work. See the module docstring."""
 
@@ -52,6 +55,11 @@ class Resource:
         self.connection = connection
         # mutually_exclusive, required_if, required_one_of, required_together, required_by
         self.module_kwargs = module_kwargs
+
+    @property
+    def rules(self):
+        """The cross-option rules (mutually_exclusive, required_if, ...) of the argument spec."""
+        return dict((key, value) for key, value in self.module_kwargs.items() if key in RULE_KEYS)
 
     def argument_spec(self):
         spec = copy.deepcopy(self.own_spec)

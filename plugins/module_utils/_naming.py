@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright: fusion.pos contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The one source of truth for fusion.pos names (conventions.md sections 2 and 3).
+"""The one source of truth for fusion.pos names (docs/specification.md sections 2 and 3).
 
 Every role, module, filter and test derives names from here; nothing else spells a pattern.
 Each function validates its inputs and checks the derived name against the AWS (or SQL Server,
@@ -297,7 +297,7 @@ def account_fits_environment(environment):
 
 
 def org_bucket_policy_statements(bucket, account_id, org, partition="aws"):
-    """The three statements of conventions.md section 4, each with a stable Sid."""
+    """The three statements of docs/specification.md section 4.4, each with a stable Sid."""
     bucket = check_bucket_name(bucket)
     user_arn = iam_user_arn(org, account_id, partition)
     bucket_arn = "arn:%s:s3:::%s" % (partition, bucket)

@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright: fusion.pos contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The caller identity and the account guards of conventions.md section 6.
+"""The caller identity and the account guards of docs/specification.md section 6.
 
 ``caller_identity()`` makes the one STS call; ``check_account()`` is pure and raises
 ``FusionModuleError`` with one clear line for the first rule the caller breaks.

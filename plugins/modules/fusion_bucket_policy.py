@@ -20,7 +20,7 @@ description:
     and a 12-digit account ID versus the account's root ARN do not matter.
   - A policy left without statements is deleted, never written empty. The existing C(Version) and
     C(Id) are kept; a new policy gets C(Version=2012-10-17).
-  - The statements of the fusion.pos convention (conventions.md section 4) come from the filter
+  - The statements of the fusion.pos convention (docs/specification.md section 4.4) come from the filter
     C(fusion.pos.org_bucket_policy_statements).
   - The statements are validated before any AWS call.
 author: fusion.pos contributors (@fusion-pos)

@@ -13,7 +13,7 @@ short_description: The IAM user of a fusion.pos org (programmatic access only)
 version_added: 0.1.0
 description:
   - Makes the IAM user C(rms_<org>) of an org exist with programmatic access only, as
-    conventions.md section 5 requires.
+    docs/specification.md section 5 requires.
   - Removes any console login profile and any attached or inline policy (the user's rights come
     from resource policies such as the org's bucket policy).
   - Tags the user C(OrgId=<org>) (plus O(tags)).
@@ -26,7 +26,7 @@ description:
 author: fusion.pos contributors (@fusion-pos)
 options:
   org:
-    description: The org ID (conventions.md section 2); the user is C(rms_<org>).
+    description: The org ID (docs/specification.md section 2); the user is C(rms_<org>).
     type: str
     required: true
   state:

@@ -13,7 +13,7 @@ short_description: The S3 bucket of a Fusion POS organization
 version_added: 0.1.0
 description:
   - Makes the S3 bucket of one org exist (or not) exactly as the fusion.pos specification says
-    (conventions.md section 4) - tag C(OrgId=<org>) plus any extra tags, a public access block
+    (docs/specification.md section 4) - tag C(OrgId=<org>) plus any extra tags, a public access block
     with C(BlockPublicAcls=true), C(IgnorePublicAcls=true), C(BlockPublicPolicy=false),
     C(RestrictPublicBuckets=false) (public access is limited by the bucket policy, see
     M(fusion.pos.fusion_bucket_policy)), object ownership C(BucketOwnerEnforced) (ACLs disabled)

@@ -12,7 +12,7 @@ module: fusion_vpc
 short_description: The regional POS VPC with its subnets, internet gateway, route tables and DB subnet group
 version_added: 0.1.0
 description:
-  - Ensures, in one run, the VPC of one region as conventions.md section 7 describes it
+  - Ensures, in one run, the VPC of one region as docs/specification.md section 7.1 describes it
     C(10.0.0.0/16), no IPv6, default tenancy, DNS support and host names on (public RDS needs them),
     a public and a private subnet in each of the two availability zones, an internet gateway, a
     public route table (C(0.0.0.0/0) to the gateway) for the public subnets, a private route table

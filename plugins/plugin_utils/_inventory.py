@@ -39,6 +39,9 @@ PLACEMENT_KEYS = {
 PLACEMENT_MODES = ("shared", "shared-new", "dedicated")
 _ORG_FILE_STEM_RE = re.compile(r"^[a-z][a-z0-9]*\Z")
 _URL_RE = re.compile(r"^https?://[^\s/]+(/\S*)?\Z")
+# A sandbox may follow its emulator's URL from the environment (tools/sandbox exports FUSION_SANDBOX_URL):
+# "{{ lookup('ansible.builtin.env', 'NAME', default='<URL>') }}", checked as its default <URL>.
+_ENV_URL_RE = re.compile(r"^\{\{\s*lookup\(\s*'(?:ansible\.builtin\.)?env'\s*,\s*'[A-Z][A-Z0-9_]*'\s*,\s*default\s*=\s*'([^']*)'\s*\)\s*\}\}\Z")
 
 
 def _loader():
@@ -196,6 +199,9 @@ class Tree:
         endpoint = settings.get("aws_endpoint_url")
         if endpoint is None:
             endpoint = ""
+        from_env = _ENV_URL_RE.match(endpoint) if isinstance(endpoint, str) else None
+        if from_env:
+            endpoint = from_env.group(1)
         if not isinstance(endpoint, str) or (endpoint and not _URL_RE.match(endpoint)):
             self.error(directory, "aws_endpoint_url must be empty (AWS itself) or an http(s) URL, got %r" % (endpoint,))
         elif sandbox and not endpoint:

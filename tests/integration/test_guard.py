@@ -1,4 +1,4 @@
-"""The guards of conventions.md section 6: each refusal is one clear message and no AWS write."""
+"""The guards of docs/specification.md section 6: each refusal is one clear message and no AWS write."""
 
 import shutil
 

@@ -1,4 +1,4 @@
-"""The naming rules of conventions.md sections 2 and 3, as implemented by module_utils/_naming.py."""
+"""The naming rules of docs/specification.md sections 2 and 3, as implemented by module_utils/_naming.py."""
 
 import re
 

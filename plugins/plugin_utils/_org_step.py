@@ -1,0 +1,105 @@
+# -*- coding: utf-8 -*-
+# Copyright: fusion.pos contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""An org step: one fusion.pos resource reconciled for every org of a play, in one process.
+
+``run_step()`` takes a ``Resource`` (module_utils ``_<resource>.RESOURCE``, the same definition
+the module process runs) and one parameter dict per org, validates each against the module's own
+argument spec (so a step refuses exactly what the module would), then runs ``run_resource()`` for
+the orgs on a bounded thread pool that shares one ``ClientFactory``: one boto3 session and one
+client per service and region for the whole step instead of one Python start-up, one boto3 import
+and one set of clients per org. Each org gets its own result (``changed``, ``diff``, values, or
+``failed`` with one line); one org's failure never touches another's.
+
+The action plugins ``fusion_org_step`` (runs the step once for the play) and ``fusion_org_result``
+(hands each org its own result, so the play recap and AWX show per-org ok/changed/failed) are the
+two halves seen from a playbook; docs/DEVELOPING.md shows how a step is built.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import importlib
+from concurrent.futures import ThreadPoolExecutor
+
+from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
+from ansible.module_utils.errors import UnsupportedError
+
+from ansible_collections.fusion.pos.plugins.module_utils._aws import BOTO3_IMPORT_ERROR, ClientFactory
+from ansible_collections.fusion.pos.plugins.module_utils._module import Context, internal_error_line, run_resource
+
+# The fusion.pos modules an org step can run: module name -> its module_utils resource file.
+STEP_RESOURCES = {
+    "fusion_iam_user": "_iam_user",
+    "fusion_s3_bucket": "_s3_bucket",
+    "fusion_bucket_policy": "_bucket_policy",
+    "fusion_secret": "_generated_secret",
+}
+DEFAULT_CONCURRENCY = 8
+MAX_CONCURRENCY = 32
+
+
+class StepError(Exception):
+    """The step as a whole cannot run (unknown module, boto3 missing): fails the step task."""
+
+
+def resource_of(module_name):
+    """The ``Resource`` of a step module (imported on first use)."""
+    short = module_name.rsplit(".", 1)[-1]
+    if short not in STEP_RESOURCES:
+        raise StepError("%s cannot run as an org step: one of %s" % (module_name, ", ".join(sorted(STEP_RESOURCES))))
+    utils = importlib.import_module("ansible_collections.fusion.pos.plugins.module_utils.%s" % STEP_RESOURCES[short])
+    return utils.RESOURCE
+
+
+def validate_params(resource, params):
+    """``(validated params, no_log values, None)`` or ``(None, None, one error line)``.
+
+    The module's own argument spec, with its defaults, aliases, environment fallbacks and
+    mutually-exclusive/required-if rules: what AnsibleModule would accept, nothing else.
+    """
+    validator = ArgumentSpecValidator(resource.argument_spec(), **resource.rules)
+    outcome = validator.validate(dict(params))
+    if outcome.error_messages:
+        lines = []
+        for error in outcome.errors.errors:
+            line = " ".join(str(error).split())
+            # AnsibleModule's own prefix for this one, so the step says what the module would
+            lines.append("Unsupported parameters: " + line if isinstance(error, UnsupportedError) else line)
+        return None, None, "%s: %s" % (resource.name, "; ".join(lines))
+    return outcome.validated_parameters, outcome._no_log_values, None  # pylint: disable=protected-access
+
+
+def _run_one(resource, params, check_mode, diff, clients):
+    ctx = Context(params, check_mode=check_mode, diff=diff, clients=clients)
+    try:
+        return run_resource(resource, ctx)
+    except Exception as exc:  # pylint: disable=broad-except  # one org's bug must not stop the others
+        return dict(failed=True, changed=False, msg=internal_error_line(resource.name, exc))
+
+
+def run_step(module_name, org_params, check_mode=False, diff=False, concurrency=DEFAULT_CONCURRENCY, clients=None):
+    """``{org: result}`` for ``org_params`` (``{org: params}``), in the order given.
+
+    Parameters are validated first, for every org, before any AWS call; an org whose parameters
+    are refused gets ``failed`` with the module's message and is not run.
+    """
+    if BOTO3_IMPORT_ERROR:
+        raise StepError("the fusion.pos org steps need boto3 on the controller (pip install boto3)")
+    resource = resource_of(module_name)
+    results = {}
+    runnable = []
+    for org, params in org_params.items():
+        validated, _no_log, error = validate_params(resource, params or {})
+        if error:
+            results[org] = dict(failed=True, changed=False, msg="org %s: %s" % (org, error))
+        else:
+            runnable.append((org, validated))
+    clients = clients if clients is not None else ClientFactory()
+    workers = max(1, min(int(concurrency or DEFAULT_CONCURRENCY), MAX_CONCURRENCY, len(runnable) or 1))
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        futures = [(org, pool.submit(_run_one, resource, params, check_mode, diff, clients)) for org, params in runnable]
+        for org, future in futures:
+            results[org] = future.result()
+    return dict((org, results[org]) for org in org_params)
