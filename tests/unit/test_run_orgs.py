@@ -51,7 +51,7 @@ def test_a_request_that_names_no_declared_org_is_refused(org, expected):
 
 def test_every_bad_item_is_reported_not_only_the_first():
     _orgs, errors = resolve_run(TABLE, "xmsqa1,xmsqa9,XMSQA2", GROUPS)
-    assert [error.split(":")[0] for error in errors] == ["unknown org 'xmsqa9'", "invalid org 'XMSQA2'"]
+    assert [error.split(":", maxsplit=1)[0] for error in errors] == ["unknown org 'xmsqa9'", "invalid org 'XMSQA2'"]
 
 
 def test_one_bad_item_does_not_drop_the_good_ones_silently():
