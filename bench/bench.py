@@ -53,6 +53,7 @@ CONTROLLER_ACTIONS = {
     "fusion.pos.fusion_inventory_check", "fusion_inventory_check",
     "fusion.pos.fusion_org_step", "fusion_org_step", "fusion.pos.fusion_org_result", "fusion_org_result",
     "fusion.pos.fusion_account_guard", "fusion_account_guard",
+    "fusion.pos.fusion_shared_declaration", "fusion_shared_declaration",
 }
 
 

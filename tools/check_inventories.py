@@ -5,7 +5,8 @@
 Org IDs follow the rule, are unique across all environments (case-insensitively; the sandbox is
 checked on its own), every org file and every environment's settings have what they need.
 Exit 0 and a one-line summary when all is well; exit 1 and one line per problem otherwise.
-The checks are those of the fusion.pos.fusion_inventory_check module (provision.yml runs them too).
+The checks are those of fusion.pos.fusion_inventory_check (plugins/plugin_utils/_inventory.py; provision.yml
+runs them too).
 """
 
 import pathlib
@@ -14,7 +15,7 @@ import sys
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / ".deps"))
 
-from ansible_collections.fusion.pos.plugins.modules.fusion_inventory_check import check  # noqa: E402  pylint: disable=wrong-import-position
+from ansible_collections.fusion.pos.plugins.plugin_utils._inventory import Tree, inventory_root  # noqa: E402  pylint: disable=wrong-import-position
 
 
 def main(argv):
@@ -22,7 +23,7 @@ def main(argv):
         print(__doc__.strip())
         return 2
     path = argv[0] if argv else str(ROOT / "inventories")
-    tree, _run = check(path)
+    tree = Tree(inventory_root(path))
     if tree.errors:
         for line in tree.errors:
             print("ERROR: %s" % line)

@@ -78,6 +78,21 @@ def test_sandbox_may_mirror_a_real_org_id(inventories):
     assert check(inventories).returncode == 0
 
 
+@pytest.mark.parametrize("region", ["us-east-1\n", "zz-nowhere-1"], ids=["trailing-newline", "unknown-to-botocore"])
+def test_a_region_botocore_does_not_know_is_refused(inventories, region):
+    edit_settings(inventories, "qa", fusion_region=region)
+    result = check(inventories)
+    assert result.returncode == 1
+    assert "ERROR: inventories/qa: fusion_region must be an AWS region: " in result.stdout
+    assert repr(region) in result.stdout
+
+
+def test_a_new_region_botocore_knows_passes(inventories):
+    edit_settings(inventories, "qa", fusion_region="ap-southeast-7")
+    result = check(inventories)
+    assert result.returncode == 0, result.stdout
+
+
 def test_org_ids_are_unique_across_production_and_qa(inventories):
     write(inventories / "production" / "xmsqa1.yml", org_file("xmsqa1", fusion_environment="staging"))
     result = check(inventories)

@@ -102,6 +102,20 @@ def test_an_undeclared_region_is_refused_before_any_aws_call_naming_the_declared
     assert aws.calls() == []
 
 
+def test_a_declared_region_botocore_does_not_know_is_refused_before_any_aws_call(shared, aws):
+    result = shared(shared_regions=[{"region": "zz-nowhere-1", "availability_zones": ["zz-nowhere-1a", "zz-nowhere-1b"]}])
+    assert result.rc != 0
+    assert "shared declaration refused (qa): regions[zz-nowhere-1]: unknown AWS region 'zz-nowhere-1'" in result.output, result.output
+    assert aws.calls() == []
+
+
+def test_the_dry_run_validates_exactly_like_the_run(shared, aws):
+    dry = shared(check=True, limit="POS02")
+    assert dry.rc == 0, dry.output
+    assert "narrowed by --limit POS02: regions eu-west-1; RDS instances db-POS-02; brokers mq-POS-02; POS hosts POS02" in dry.stdout
+    assert aws.writes() == []
+
+
 def test_a_limit_builds_only_that_pos_host_and_what_it_needs_once(shared, built, aws):
     result = shared(limit="POS02")
     assert result.rc == 0, result.output

@@ -1,9 +1,9 @@
-"""Narrowing the validated shared plan to one region and/or a --limit (fusion_shared_declaration.narrow_plan)."""
+"""Narrowing the validated shared plan to one region and/or a --limit (plugin_utils/_shared_scope.narrow_plan)."""
 
 import pytest
 
-from ansible_collections.fusion.pos.plugins.module_utils._aws import FusionModuleError
-from ansible_collections.fusion.pos.plugins.modules.fusion_shared_declaration import build_plan, narrow_plan, scope_message
+from ansible_collections.fusion.pos.plugins.plugin_utils._shared_declaration import DeclarationError, build_plan
+from ansible_collections.fusion.pos.plugins.plugin_utils._shared_scope import narrow_plan, scope_message
 
 
 def pos(region, az, rds, broker):
@@ -78,7 +78,7 @@ def test_a_narrowed_plan_keeps_every_operator_and_the_full_entries():
 ], ids=["undeclared-region", "empty-region", "limit-on-an-org", "limit-with-an-org", "limit-without-pos-host",
         "limit-outside-the-region"])
 def test_a_scope_that_selects_nothing_declared_is_refused_naming_what_is_declared(region, limit, limit_hosts, expected):
-    with pytest.raises(FusionModuleError) as caught:
+    with pytest.raises(DeclarationError) as caught:
         narrow_plan(PLAN, region, limit, limit_hosts)
     assert expected in str(caught.value)
 

@@ -1,0 +1,76 @@
+"""The controller-side action plugins: arguments through their spec, same result in check mode, no connection."""
+
+import pathlib
+from unittest import mock
+
+import pytest
+
+from ansible_collections.fusion.pos.plugins.action import fusion_inventory_check, fusion_shared_declaration
+
+REPO = pathlib.Path(__file__).resolve().parents[2]
+DECLARATION = {
+    "environment": "qa",
+    "regions": [{"region": "us-east-1", "availability_zones": ["us-east-1a", "us-east-1b"]}],
+    "rds_instances": [{"name": "db-POS-01", "region": "us-east-1", "availability_zone": "us-east-1a", "edition": "web"}],
+    "brokers": [{"name": "mq-POS-01", "region": "us-east-1"}],
+    "operators": [],
+    "pos_hosts": {"POS01": {"region": "us-east-1", "availability_zone": "us-east-1a", "rds_instance": "db-POS-01",
+                            "broker": "mq-POS-01", "pos_version": "24.2.1"}},
+}
+SANDBOX_GROUPS = {"all": ["xmsqa1", "xmsqa2", "xmsdev1"], "orgs": ["xmsqa1", "xmsqa2", "xmsdev1"]}
+
+
+def run_action(plugin, args, check_mode=False):
+    task = mock.MagicMock(args=args, check_mode=check_mode, async_val=0, diff=False)
+    task.get_name.return_value = "test"
+    action = plugin.ActionModule(task, connection=mock.MagicMock(), play_context=mock.MagicMock(),
+                                 loader=None, templar=None, shared_loader_obj=None)
+    return action.run(task_vars={})
+
+
+@pytest.mark.parametrize("plugin", [fusion_inventory_check, fusion_shared_declaration], ids=["inventory", "shared"])
+def test_the_action_needs_no_connection_copies_no_file_and_supports_check_mode(plugin):
+    cls = plugin.ActionModule
+    assert (cls._requires_connection, cls.TRANSFERS_FILES, cls._supports_check_mode) == (False, False, True)
+
+
+@pytest.mark.parametrize("check_mode", [False, True], ids=["run", "check"])
+def test_the_inventory_check_returns_the_orgs_of_the_run_in_both_modes(check_mode):
+    result = run_action(fusion_inventory_check, {"path": str(REPO / "inventories" / "sandbox"), "org": "xmsqa1",
+                                                 "groups": SANDBOX_GROUPS}, check_mode)
+    assert not result.get("failed"), result
+    assert result["run_orgs"] == ["xmsqa1"]
+    assert {"orgs", "inventories", "run_orgs"} <= set(result) and result["changed"] is False
+
+
+def test_the_inventory_check_fails_with_every_error_and_one_message():
+    result = run_action(fusion_inventory_check, {"path": str(REPO / "inventories"), "org": "xmsqa9,XMS",
+                                                 "groups": SANDBOX_GROUPS})
+    assert result["failed"] is True and len(result["errors"]) == 2
+    assert result["msg"] == "inventory check failed: " + " | ".join(result["errors"])
+
+
+def test_the_inventory_check_without_org_resolves_nothing():
+    result = run_action(fusion_inventory_check, {"path": str(REPO / "inventories")})
+    assert not result.get("failed") and result["run_orgs"] == []
+
+
+@pytest.mark.parametrize("check_mode", [False, True], ids=["run", "check"])
+def test_the_shared_declaration_returns_the_plan_and_what_it_covers_in_both_modes(check_mode):
+    result = run_action(fusion_shared_declaration, dict(DECLARATION, region="us-east-1"), check_mode)
+    assert not result.get("failed"), result
+    assert result["plan"]["scope"]["pos_hosts"] == ["POS01"]
+    assert result["msg"].startswith("narrowed by -e region=us-east-1: regions us-east-1;")
+
+
+@pytest.mark.parametrize("changes, expected", [
+    ({"regions": [{"region": "us-east-1"}]}, "shared declaration refused: missing required arguments: availability_zones found in regions"),
+    ({"regions": [{"region": "zz-nowhere-1", "availability_zones": ["zz-nowhere-1a", "zz-nowhere-1b"]}]},
+     "regions[zz-nowhere-1]: unknown AWS region 'zz-nowhere-1'"),
+    ({"region": "eu-west-1"}, "shared.yml -e region refused: region 'eu-west-1' is not declared in this inventory"),
+], ids=["breaks-the-spec", "unknown-region", "undeclared-scope"])
+def test_the_shared_declaration_refuses_in_one_line(changes, expected):
+    result = run_action(fusion_shared_declaration, dict(DECLARATION, **changes))
+    assert result["failed"] is True
+    assert expected in result["msg"] and "\n" not in result["msg"]
+    assert "plan" not in result
