@@ -18,7 +18,8 @@ def org_plan(hostvars, orgs):
     values = {}
     for org in orgs:
         host = hostvars[org]
-        values[org] = dict((name, host.get(name)) for name in _org_plan.ORG_VARIABLES if name in host)
+        names = _org_plan.ORG_VARIABLES + _org_plan.RUN_VARIABLES
+        values[org] = dict((name, host.get(name)) for name in names if name in host)
     try:
         return _org_plan.plan(values)
     except _org_plan.PlanError as exc:

@@ -24,19 +24,12 @@ import re
 import yaml
 
 from ansible_collections.fusion.pos.plugins.module_utils import _naming
+from ansible_collections.fusion.pos.plugins.plugin_utils import _org_plan
 
 ENV_REQUIRED = ("fusion_environment", "fusion_account_id", "fusion_production_account_id", "fusion_region",
                 "aws_endpoint_url", "fusion_secrets_backend", "ansible_connection", "ansible_python_interpreter")
 SECRETS_BACKENDS = ("aws_secretsmanager",)
-ORG_KEYS = ("org_site_title", "fusion_environment", "org_sites", "org_placement", "org_iam_access_key",
-            "org_pos_domain")
-PLACEMENT_KEYS = {
-    "mode": None,
-    "rds_instance": _naming.validate_rds_instance,
-    "broker": _naming.validate_broker,
-    "pos_host": _naming.validate_pos_host,
-}
-PLACEMENT_MODES = ("shared", "shared-new", "dedicated")
+ORG_KEYS = _org_plan.ORG_VARIABLES
 _ORG_FILE_STEM_RE = re.compile(r"^[a-z][a-z0-9]*\Z")
 _URL_RE = re.compile(r"^https?://[^\s/]+(/\S*)?\Z")
 # A sandbox may follow its emulator's URL from the environment (tools/sandbox exports FUSION_SANDBOX_URL):
@@ -291,55 +284,16 @@ class Tree:
             self._fits(path, environment, in_production)
         return environment
 
-    def _sites(self, path, org_vars):
-        sites = org_vars.get("org_sites", [])
-        if not isinstance(sites, list):
-            self.error(path, "org_sites must be a list of site IDs, got %r" % (sites,))
-            return []
-        if len(set(map(str, sites))) != len(sites):
-            self.error(path, "org_sites lists a site twice")
-        return sites
-
-    def _placement(self, path, org_vars):
-        placement = org_vars.get("org_placement", {})
-        if not isinstance(placement, dict):
-            self.error(path, "org_placement must be a mapping (mode, rds_instance, broker, pos_host), got %r" % (placement,))
-            return
-        for key, value in placement.items():
-            if key not in PLACEMENT_KEYS:
-                self.error(path, "org_placement: unknown key %s; one of %s" % (key, ", ".join(PLACEMENT_KEYS)))
-            elif key == "mode":
-                if value not in PLACEMENT_MODES:
-                    self.error(path, "org_placement.mode must be one of %s, got %r" % (", ".join(PLACEMENT_MODES), value))
-            else:
-                try:
-                    PLACEMENT_KEYS[key](value)
-                except _naming.NamingError as exc:
-                    self.error(path, "org_placement.%s: %s" % (key, exc))
-
-    def _derived_names(self, path, org, org_vars, environment, sites):
-        domain = org_vars.get("org_pos_domain", _naming.DEFAULT_POS_DOMAIN)
-        try:
-            # Every derived name is checked against its limit now, long before any AWS call.
-            _naming.bucket_fallback_names(org)
-            _naming.iam_user_name(org)
-            _naming.org_vhosts(org, sites)
-            _naming.tenant_host_name(org, domain)
-            if environment:
-                _naming.secret_path(environment, org, "db-login")
-        except _naming.NamingError as exc:
-            self.error(path, str(exc))
-
     def _org_vars(self, path, org, org_vars, default_env, in_production):
-        title = org_vars.get("org_site_title")
-        if not isinstance(title, str) or not title.strip():
-            self.error(path, "org %s needs org_site_title (the client's site title, a non-empty string)" % org)
         environment = self._org_environment(path, org_vars, default_env, in_production)
-        sites = self._sites(path, org_vars)
-        self._placement(path, org_vars)
-        if "org_iam_access_key" in org_vars and not isinstance(org_vars["org_iam_access_key"], bool):
-            self.error(path, "org_iam_access_key must be true or false, got %r" % (org_vars["org_iam_access_key"],))
-        self._derived_names(path, org, org_vars, environment, sites)
+        # The same rules as the run's plan applies to the effective values (plugin_utils/_org_plan.py).
+        for line in _org_plan.check_org_values(org, org_vars):
+            self.error(path, line)
+        if environment:
+            try:
+                _naming.secret_path(environment, org, "db-login")
+            except _naming.NamingError as exc:
+                self.error(path, str(exc))
         return environment
 
     # ---- across inventories -------------------------------------------------------------------

@@ -10,6 +10,10 @@ entry, the one place later steps take their per-org values from:
     {org, environment, site_title, sites, vhosts, placement, iam_access_key, pos_domain, tenant_host,
      iam_user, bucket, db_name, db_login, rabbitmq_user, secret_prefix}
 
+Each entry also resolves the org's shared resources (``rds_instance``, ``broker`` and their
+regions, endpoint overrides, the broker's environment): its ``org_placement`` first, then the
+inventory's defaults (``RUN_VARIABLES``).
+
 ``plan(values_by_org)`` does it for every org of the run and raises ``PlanError`` with every
 problem, one line each. The inventory check (plugin_utils/_inventory) applies the same
 ``check_org_values`` to the org files.
@@ -23,6 +27,9 @@ from ansible_collections.fusion.pos.plugins.module_utils import _naming
 
 ORG_VARIABLES = ("org_site_title", "fusion_environment", "org_sites", "org_placement", "org_iam_access_key",
                  "org_pos_domain")
+# Environment-wide settings each org's plan entry resolves (its placement first, then these).
+RUN_VARIABLES = ("fusion_region", "fusion_default_rds_instance", "fusion_default_broker", "fusion_broker_environment",
+                 "fusion_rds_endpoints", "fusion_broker_management_urls", "shared_rds_instances", "shared_brokers")
 PLACEMENT_MODES = ("shared", "shared-new", "dedicated")
 PLACEMENT_KEYS = {
     "mode": None,
@@ -41,63 +48,79 @@ class PlanError(ValueError):
 
 
 def check_org_values(org, values):
-    """Every problem with one org's values, one line each (empty: all good). ``values``: variable -> value."""
+    """Every problem with one org's values, one line each (empty: all good). ``values``: variable -> value.
+
+    The lines do not name the org (the caller says where they come from: the org, or its file).
+    The environment is the caller's to check (the inventory check also fits it to the account).
+    """
     errors = []
-
-    def problem(message):
-        errors.append("org %s: %s" % (org, message))
-
-    try:
-        _naming.validate_org_id(org)
-    except _naming.NamingError as exc:
-        return [str(exc)]
     title = values.get("org_site_title")
     if not isinstance(title, str) or not title.strip():
-        problem("org_site_title must be the client's site title, a non-empty string, got %r" % (title,))
-    try:
-        _naming.validate_environment(values.get("fusion_environment"))
-    except _naming.NamingError as exc:
-        problem("fusion_environment: %s" % exc)
+        errors.append("org %s needs org_site_title (the client's site title, a non-empty string), got %r" % (org, title))
     sites = values.get("org_sites") if values.get("org_sites") is not None else []
     if not isinstance(sites, list):
-        problem("org_sites must be a list of site IDs, got %r" % (sites,))
+        errors.append("org_sites must be a list of site IDs, got %r" % (sites,))
         sites = []
-    else:
-        for site in sites:
-            try:
-                _naming.validate_site_id(site)
-            except _naming.NamingError as exc:
-                problem("org_sites: %s" % exc)
-        if len(set(map(str, sites))) != len(sites):
-            problem("org_sites lists a site twice")
+    elif len(set(map(str, sites))) != len(sites):
+        errors.append("org_sites lists a site twice")
     placement = values.get("org_placement") if values.get("org_placement") is not None else {}
     if not isinstance(placement, dict):
-        problem("org_placement must be a mapping (mode, rds_instance, broker, pos_host), got %r" % (placement,))
+        errors.append("org_placement must be a mapping (mode, rds_instance, broker, pos_host), got %r" % (placement,))
         placement = {}
     for key, value in placement.items():
         if key not in PLACEMENT_KEYS:
-            problem("org_placement: unknown key %s; one of %s" % (key, ", ".join(PLACEMENT_KEYS)))
+            errors.append("org_placement: unknown key %s; one of %s" % (key, ", ".join(PLACEMENT_KEYS)))
         elif key == "mode":
             if value not in PLACEMENT_MODES:
-                problem("org_placement.mode must be one of %s, got %r" % (", ".join(PLACEMENT_MODES), value))
+                errors.append("org_placement.mode must be one of %s, got %r" % (", ".join(PLACEMENT_MODES), value))
         else:
             try:
                 PLACEMENT_KEYS[key](value)
             except _naming.NamingError as exc:
-                problem("org_placement.%s: %s" % (key, exc))
+                errors.append("org_placement.%s: %s" % (key, exc))
     access_key = values.get("org_iam_access_key", False)
     if access_key is not None and not isinstance(access_key, bool):
-        problem("org_iam_access_key must be true or false, got %r" % (access_key,))
+        errors.append("org_iam_access_key must be true or false, got %r" % (access_key,))
     domain = values.get("org_pos_domain") or _naming.DEFAULT_POS_DOMAIN
     try:
         # Every derived name is checked against its limit now, long before any AWS call.
         _naming.bucket_fallback_names(org)
         _naming.iam_user_name(org)
-        _naming.org_vhosts(org, [site for site in sites if isinstance(site, str)])
+        _naming.org_vhosts(org, sites)
         _naming.tenant_host_name(org, domain)
     except _naming.NamingError as exc:
-        problem(str(exc))
+        errors.append(str(exc))
     return errors
+
+
+def _shared(values, placement_key, default_key, check):
+    """The org's shared resource: its placement, else the inventory's default (checked); None when neither."""
+    name = (values.get("org_placement") or {}).get(placement_key) or values.get(default_key) or None
+    if name is not None:
+        check(name)
+    return name
+
+
+def _region_of(values, declarations_key, name):
+    for item in values.get(declarations_key) or []:
+        if isinstance(item, dict) and item.get("name") == name and item.get("region"):
+            return item["region"]
+    return values.get("fusion_region")
+
+
+def check_run_values(org, values):
+    """``check_org_values`` plus the org ID, the environment and the org's shared resources, each line naming the org."""
+    try:
+        _naming.validate_org_id(org)
+        _naming.validate_environment(values.get("fusion_environment"))
+        if values.get("fusion_broker_environment"):
+            _naming.validate_environment(values["fusion_broker_environment"])
+        _shared(values, "rds_instance", "fusion_default_rds_instance", _naming.validate_rds_instance)
+        _shared(values, "broker", "fusion_default_broker", _naming.validate_broker)
+        _naming.validate_region(values.get("fusion_region"))
+    except _naming.NamingError as exc:
+        return ["org %s: %s" % (org, exc)]
+    return ["org %s: %s" % (org, line) for line in check_org_values(org, values)]
 
 
 def org_entry(org, values):
@@ -105,14 +128,24 @@ def org_entry(org, values):
     environment = values["fusion_environment"]
     sites = list(values.get("org_sites") or [])
     domain = values.get("org_pos_domain") or _naming.DEFAULT_POS_DOMAIN
+    instance = _shared(values, "rds_instance", "fusion_default_rds_instance", _naming.validate_rds_instance)
+    broker = _shared(values, "broker", "fusion_default_broker", _naming.validate_broker)
     return dict(
+        rds_instance=instance,
+        rds_region=_region_of(values, "shared_rds_instances", instance),
+        rds_endpoint=(values.get("fusion_rds_endpoints") or {}).get(instance),
+        broker=broker,
+        broker_region=_region_of(values, "shared_brokers", broker),
+        broker_environment=values.get("fusion_broker_environment") or environment,
+        broker_management_url=(values.get("fusion_broker_management_urls") or {}).get(broker),
+        pos_host=(values.get("org_placement") or {}).get("pos_host"),
         org=org,
         environment=environment,
         site_title=values["org_site_title"],
         sites=sites,
         vhosts=_naming.org_vhosts(org, sites),
         placement=dict(values.get("org_placement") or {}),
-        iam_access_key=bool(values.get("org_iam_access_key") or False),
+        iam_access_key=values.get("org_iam_access_key") is True,
         pos_domain=domain,
         tenant_host=_naming.tenant_host_name(org, domain),
         iam_user=_naming.iam_user_name(org),
@@ -128,7 +161,7 @@ def plan(values_by_org):
     """``{org: entry}`` for ``{org: {variable: value}}``; PlanError listing every problem."""
     errors = []
     for org in sorted(values_by_org):
-        errors.extend(check_org_values(org, values_by_org[org]))
+        errors.extend(check_run_values(org, values_by_org[org]))
     if errors:
         raise PlanError(errors)
     return dict((org, org_entry(org, values_by_org[org])) for org in sorted(values_by_org))

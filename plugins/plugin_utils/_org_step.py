@@ -35,6 +35,8 @@ STEP_RESOURCES = {
     "fusion_s3_bucket": "_s3_bucket",
     "fusion_bucket_policy": "_bucket_policy",
     "fusion_secret": "_generated_secret",
+    "fusion_mssql_database": "_mssql_database",
+    "fusion_rabbitmq_org": "_rabbitmq_org",
 }
 DEFAULT_CONCURRENCY = 8
 MAX_CONCURRENCY = 32

@@ -29,15 +29,35 @@ def _ok(result):
     return result if isinstance(result, dict) and not result.get("failed") else {}
 
 
-def org_lines(org, entry, caller, iam, bucket, secrets, check_mode):
+def _database_line(entry, database):
+    if not database:
+        return "database: not provisioned in this run"
+    line = "database: %s, login %s on %s" % (database.get("database"), database.get("login"), database.get("instance"))
+    if database.get("sql_server_reachable") is False:
+        line += " (no SQL Server reachable here: not checked or made)"
+    return line
+
+
+def _rabbitmq_line(entry, rabbitmq):
+    if not rabbitmq:
+        return "RabbitMQ: not provisioned in this run"
+    return "RabbitMQ: vhosts %s; user %s on %s" % (", ".join(rabbitmq.get("vhosts") or entry.get("vhosts") or []),
+                                                  entry.get("rabbitmq_user"), rabbitmq.get("broker") or entry.get("broker"))
+
+
+def org_lines(org, entry, caller, iam, bucket, secrets, check_mode, database=None, rabbitmq=None):
     """The summary lines of one org from its plan entry and its step results (``{}``: not run)."""
-    iam, bucket, secrets = _ok(iam), _ok(bucket), _ok(secrets)
+    iam, bucket, secrets, database, rabbitmq = _ok(iam), _ok(bucket), _ok(secrets), _ok(database), _ok(rabbitmq)
     changed = []
     if iam.get("changed"):
         changed.append("IAM user (%s)" % ", ".join(iam.get("changes") or []))
     if bucket.get("changed"):
         changed.append("S3 bucket (%s)" % ", ".join(bucket.get("changes") or []))
     changed += ["secret %s" % item["name"] for item in secrets.get("secrets") or [] if item.get("created")]
+    if database.get("changed"):
+        changed.append("database and login (%d statements)" % len(database.get("statements") or []))
+    if rabbitmq.get("changed"):
+        changed.append("RabbitMQ (%s)" % ", ".join(rabbitmq.get("changes") or []))
     secret_names = [item["name"] for item in secrets.get("secrets") or []]
     key = iam.get("access_key_secret") or {}
     if bucket.get("bucket"):
@@ -53,6 +73,8 @@ def org_lines(org, entry, caller, iam, bucket, secrets, check_mode):
                             " (access key in %s)" % key["name"] if key.get("name") else ""),
         "S3 bucket: %s" % bucket_line,
         "secrets: %s" % (", ".join(secret_names) if secret_names else "none"),
+        _database_line(entry, database),
+        _rabbitmq_line(entry, rabbitmq),
         "changed: %s" % (", ".join(changed) if changed else "nothing"),
         "MANUAL CHECKLIST for %s (docs/specification.md section 9; not automated):" % org,
     ]
@@ -61,9 +83,9 @@ def org_lines(org, entry, caller, iam, bucket, secrets, check_mode):
 
 
 def summaries(orgs, plan, caller, steps, check_mode):
-    """``{org: [lines]}``; ``steps``: ``{"iam": step result, "bucket": ..., "secrets": ...}`` (registered)."""
+    """``{org: [lines]}``; ``steps``: ``{"iam": step result, "bucket", "secrets", "database", "rabbitmq"}`` (registered)."""
     def of(name, org):
         return ((steps.get(name) or {}).get("results") or {}).get(org) or {}
 
     return dict((org, org_lines(org, plan.get(org) or {}, caller, of("iam", org), of("bucket", org), of("secrets", org),
-                                check_mode)) for org in orgs)
+                                check_mode, of("database", org), of("rabbitmq", org))) for org in orgs)
