@@ -18,7 +18,7 @@ import json
 
 try:
     from botocore.exceptions import ClientError
-except ImportError:  # pragma: no cover - reported by require_boto3()
+except ImportError:  # pragma: no cover - reported by FusionAWSModule (BOTO3_IMPORT_ERROR)
     ClientError = None
 
 from ansible_collections.fusion.pos.plugins.module_utils._aws import aws_call, error_code, is_retryable
