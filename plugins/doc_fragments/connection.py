@@ -65,7 +65,7 @@ options:
     type: dict
   debug_botocore_endpoint_logs:
     description:
-      - Return the AWS calls the task made as RV(resource_actions) (C(service:Operation)).
+      - Return the AWS calls the task made as the return value C(resource_actions) (C(service:Operation)).
       - When not given, C(ANSIBLE_DEBUG_BOTOCORE_LOGS) is honoured.
     type: bool
     default: false

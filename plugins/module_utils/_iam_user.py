@@ -25,6 +25,7 @@ from ansible_collections.fusion.pos.plugins.module_utils._module import Resource
 
 ACCESS_KEY_PURPOSE = "iam-access-key"
 
+
 def ensure_user(iam, name, tags, check_mode):
     """The user exists. Returns (changed, before, after, user or None)."""
     user = _iam.get_user(iam, name)

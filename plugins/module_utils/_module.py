@@ -41,6 +41,7 @@ try:
 except ImportError:  # pragma: no cover - reported through BOTO3_IMPORT_ERROR
     BotoCoreError = ClientError = ()
 
+
 class Resource:
     """A module's definition: argument spec, input validation, work. See the module docstring."""
 
