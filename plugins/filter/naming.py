@@ -30,6 +30,21 @@ def _secret_path(owner, environment, purpose):
     return _naming.secret_path(environment, owner, purpose)
 
 
+def _subnet_name(az, kind):
+    """``'us-east-1a' | fusion.pos.subnet_name('public')``: the availability zone first."""
+    return _naming.subnet_name(kind, az)
+
+
+def _route_table_name(region, kind):
+    """``'us-east-1' | fusion.pos.route_table_name('public')``: the region first."""
+    return _naming.route_table_name(kind, region)
+
+
+def _management_url_parameter(broker, environment):
+    """``'mq-POS-01' | fusion.pos.management_url_parameter('qa')``: the broker first."""
+    return _naming.management_url_parameter(environment, broker)
+
+
 def _policy_statements(bucket, account_id, org, partition="aws"):
     return _naming.org_bucket_policy_statements(bucket, account_id, org, partition)
 
@@ -60,5 +75,12 @@ class FilterModule(object):
             "pos_host_name": _naming.validate_pos_host,
             "site_id": _naming.validate_site_id,
             "org_bucket_policy_statements": _policy_statements,
+            "vpc_name": _naming.vpc_name,
+            "internet_gateway_name": _naming.igw_name,
+            "subnet_name": _subnet_name,
+            "route_table_name": _route_table_name,
+            "db_subnet_group_name": _naming.db_subnet_group_name,
+            "security_group_name": _naming.security_group_name,
+            "management_url_parameter": _management_url_parameter,
         }
         return dict((name, _wrap(func)) for name, func in table.items())

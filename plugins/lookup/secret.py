@@ -62,13 +62,7 @@ from ansible_collections.fusion.pos.plugins.module_utils._aws import (
     BOTO3_IMPORT_ERROR, FusionAWSError, FusionModuleError,
 )
 from ansible_collections.fusion.pos.plugins.module_utils import _secrets
-
-
-class _Params:
-    """Just enough of an AnsibleModule for module_utils' client()."""
-
-    def __init__(self, params):
-        self.params = params
+from ansible_collections.fusion.pos.plugins.module_utils._module import Context
 
 
 class LookupModule(LookupBase):
@@ -76,10 +70,10 @@ class LookupModule(LookupBase):
         self.set_options(var_options=variables, direct=kwargs)
         if BOTO3_IMPORT_ERROR:
             raise AnsibleLookupError("the fusion.pos.secret lookup needs boto3")
-        params = _Params(dict(region=self.get_option("region"), endpoint_url=self.get_option("endpoint_url"),
-                              profile=self.get_option("profile")))
+        ctx = Context(dict(region=self.get_option("region"), endpoint_url=self.get_option("endpoint_url"),
+                           profile=self.get_option("profile")))
         try:
-            store = _secrets.store(params, self.get_option("secret_backend"))
+            store = _secrets.store(ctx, self.get_option("secret_backend"))
             values = []
             for path in terms:
                 value = store.get(path)

@@ -5,12 +5,13 @@
 
 - ``CONNECTION_ARGS``: the connection options every AWS module takes (documented by the
   ``fusion.pos.connection`` doc fragment).
-- ``client()``: a boto3 client that honours the module options first and the standard AWS
-  environment (``AWS_ENDPOINT_URL``, ``AWS_PROFILE``, ``AWS_REGION``, credentials, ...) second.
+- ``ClientFactory``: boto3 clients (module options first, then the standard AWS environment:
+  ``AWS_ENDPOINT_URL``, ``AWS_PROFILE``, ``AWS_REGION``, credentials, ...), made once and shared;
+  modules reach them through ``_module.Context.client()``.
 - ``aws_call()``: the decorator every function that makes one AWS call wears: jittered
   exponential backoff on throttling and transient errors, and translation of any botocore error
   into one ``FusionAWSError`` whose message names the resource and the cause.
-- ``run_module()``: the one error boundary of a module's ``main()``.
+  (``fusion_shared_declaration``; every other module uses ``_module.run_resource``).
 """
 
 from __future__ import absolute_import, division, print_function
@@ -31,13 +32,13 @@ try:
     import botocore
     from botocore.config import Config
     from botocore.exceptions import BotoCoreError, ClientError
-except ImportError:  # pragma: no cover - reported by require_boto3()
+except ImportError:  # pragma: no cover - reported by FusionAWSModule (BOTO3_IMPORT_ERROR)
     boto3 = Config = None
     BOTO3_IMPORT_ERROR = traceback.format_exc()
 else:
     BOTO3_IMPORT_ERROR = None
 
-from ansible.module_utils.basic import env_fallback, missing_required_lib
+from ansible.module_utils.basic import env_fallback
 
 from ansible_collections.fusion.pos.plugins.module_utils._naming import NamingError
 
@@ -162,11 +163,6 @@ def aws_call(action, resource="{0}", retry_codes=(), missing=(), default=None, s
     return decorator
 
 
-def require_boto3(module):
-    if BOTO3_IMPORT_ERROR:
-        module.fail_json(msg=missing_required_lib("boto3"), exception=BOTO3_IMPORT_ERROR)
-
-
 class ClientFactory:
     """boto3 clients, made once per connection settings and shared (thread-safe)."""
 
@@ -216,37 +212,3 @@ class ClientFactory:
             self._clients[key] = made
             self.created += 1
             return made
-
-
-_SHARED_CLIENTS = None
-
-
-def client(module, service, region=None):
-    """A boto3 client for ``service``: module options first, then the standard AWS environment.
-
-    ``module`` is a ``_module.Context`` (its own, possibly shared, ``ClientFactory``) or anything
-    with ``params``.
-    """
-    global _SHARED_CLIENTS  # pylint: disable=global-statement
-    if hasattr(module, "client"):
-        return module.client(service, region)
-    if _SHARED_CLIENTS is None:
-        _SHARED_CLIENTS = ClientFactory()
-    return _SHARED_CLIENTS.client(module.params, service, region)
-
-
-def run_module(module, work, validate=None):
-    """The one error boundary: run ``work(module)`` and exit with its result or one clear line.
-
-    ``validate(params)``, when given, checks the inputs first (naming rules and the like, no AWS
-    call), so a bad input fails with the same one line before any client exists.
-    """
-    try:
-        if validate is not None:
-            validate(module.params)
-        result = work(module)
-    except (FusionAWSError, FusionModuleError, NamingError) as exc:
-        module.fail_json(msg=str(exc))
-    except (BotoCoreError, ClientError) as exc:  # a call that escaped aws_call(): still one line
-        module.fail_json(msg="AWS error: %s" % exc)
-    module.exit_json(**result)

@@ -1,10 +1,12 @@
 # -*- coding: utf-8 -*-
 # Copyright: fusion.pos contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""EC2 plumbing of the shared infrastructure: the regional VPC, security groups and POS hosts.
+"""EC2 calls of the shared infrastructure (VPC parts, security groups, POS hosts).
 
-One AWS call per ``aws_call``-decorated function. The names of the VPC parts are spelled here
-(docs/shared-infrastructure.md lists them); nothing else derives them.
+One AWS call per ``aws_call``-decorated function, plus the helpers that only shape what those calls
+take and give back: the VPC layout, rule lists and ``find_one_by_name()`` (the one rule for "exactly
+one resource carries this Name tag"). Names are spelled in ``_naming`` only; the work of the modules
+is in ``_vpc``, ``_security_group``, ``_rds_instance`` and ``_pos_host``.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -14,6 +16,7 @@ __metaclass__ = type
 import ipaddress
 import re
 
+from ansible_collections.fusion.pos.plugins.module_utils import _naming, _tags
 from ansible_collections.fusion.pos.plugins.module_utils._aws import aws_call, FusionModuleError
 
 VPC_CIDR = "10.0.0.0/16"
@@ -32,35 +35,7 @@ LIVE_INSTANCE_STATES = ["pending", "running", "stopping", "stopped"]
 NOT_YET = ("InvalidVpcID.NotFound", "InvalidSubnetID.NotFound", "InvalidInternetGatewayID.NotFound",
            "InvalidRouteTableID.NotFound", "InvalidGroup.NotFound", "InvalidInstanceID.NotFound",
            "InvalidID", "InvalidGatewayID.NotFound", "InvalidAMIID.NotFound")
-_REGION_RE = re.compile(r"^[a-z]{2}(-[a-z]+)+-[0-9]+\Z")
 _SG_DESCRIPTION_RE = re.compile(r"^[A-Za-z0-9. _\-:/()#,@\[\]+=&;{}!$*]{1,255}\Z")
-
-
-def validate_region(region):
-    if not isinstance(region, str) or not _REGION_RE.match(region):
-        raise FusionModuleError("invalid AWS region %r: e.g. us-east-1" % (region,))
-    return region
-
-
-def vpc_name(region):
-    return "vpc-POS-%s" % validate_region(region)
-
-
-def igw_name(region):
-    return "igw-POS-%s" % validate_region(region)
-
-
-def subnet_name(kind, az):
-    return "subnet-POS-%s-%s" % (kind, az)
-
-
-def route_table_name(kind, region):
-    return "rtb-POS-%s-%s" % (kind, validate_region(region))
-
-
-def db_subnet_group_name(region):
-    # RDS stores subnet group names in lower case; spell it that way so it reads back the same.
-    return "db-subnets-pos-public-%s" % validate_region(region)
 
 
 def check_sg_description(text, what):
@@ -79,20 +54,30 @@ def normalise_cidr(address, what):
         raise FusionModuleError("%s %r is not an IPv4 address or network: %s" % (what, address, exc))
 
 
-def tag_dict(tag_list):
-    return dict((tag["Key"], tag["Value"]) for tag in tag_list or [])
-
-
-def tag_list(tags):
-    return [{"Key": key, "Value": value} for key, value in sorted(tags.items())]
-
-
 def tag_spec(resource_type, tags):
-    return [{"ResourceType": resource_type, "Tags": tag_list(tags)}]
+    return [{"ResourceType": resource_type, "Tags": _tags.to_list(tags)}]
 
 
-def missing_tags(current, wanted):
-    return dict((k, v) for k, v in wanted.items() if current.get(k) != v)
+def name_tag(resource):
+    """The ``Name`` tag of an EC2 resource description (None when it has none)."""
+    return _tags.to_dict(resource.get("Tags")).get("Name")
+
+
+def find_one_by_name(found, name, plural, id_key, advice=""):
+    """The one resource of ``found`` (those carrying Name tag ``name``); None when there is none.
+
+    Two or more are refused in one line, the same for every part found by its Name tag:
+    ``2 VPCs carry Name tag vpc-POS-us-east-1: vpc-1, vpc-2``.
+    """
+    if len(found) > 1:
+        raise FusionModuleError("%d %s carry Name tag %s: %s%s"
+                                % (len(found), plural, name, ", ".join(sorted(item[id_key] for item in found)), advice))
+    return found[0] if found else None
+
+
+def find_vpc(client, name):
+    """The VPC carrying Name tag ``name`` (None when there is none); two are refused."""
+    return find_one_by_name(find_vpcs(client, name), name, "VPCs", "VpcId")
 
 
 # ---- reads ----------------------------------------------------------------------------------
@@ -154,7 +139,7 @@ def find_images(client, name_filter, owners):
     ])["Images"]
 
 
-@aws_call("read the AMI", "AMI {0}")
+@aws_call("read the AMI", "AMI {0}", missing=("InvalidAMIID.NotFound", "InvalidAMIID.Malformed"))
 def describe_image(client, image_id):
     images = client.describe_images(ImageIds=[image_id])["Images"]
     return images[0] if images else None
@@ -176,7 +161,7 @@ def set_vpc_attribute(client, vpc_id, attribute, value):
 
 @aws_call("tag", "{0}", retry_codes=NOT_YET)
 def create_tags(client, resource_id, tags):
-    client.create_tags(Resources=[resource_id], Tags=tag_list(tags))
+    client.create_tags(Resources=[resource_id], Tags=_tags.to_list(tags))
 
 
 @aws_call("create the internet gateway", "internet gateway {0}")

@@ -1,25 +1,21 @@
 # -*- coding: utf-8 -*-
 # Copyright: fusion.pos contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Amazon MQ (RabbitMQ) plumbing of the shared infrastructure, and the SSM parameter that records a
-broker's management URL for the per-org vhost work."""
+"""Amazon MQ (RabbitMQ) calls of the shared infrastructure: one AWS call per ``aws_call`` function.
+
+The work of ``fusion_mq_broker`` is in ``_mq_broker``; the management URL's SSM parameter is named by
+``_naming.management_url_parameter`` and read and written by ``_ssm``.
+"""
 
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
 from ansible_collections.fusion.pos.plugins.module_utils._aws import aws_call
-from ansible_collections.fusion.pos.plugins.module_utils._naming import secret_path
 
 ENGINE_TYPE = "RABBITMQ"
 DEPLOYMENT_MODE = "SINGLE_INSTANCE"
-DEFAULT_ENGINE_VERSION = "3.13"
 ADMIN_USER = "admin"
-
-
-def management_url_parameter(environment, broker):
-    """``/fusion-pos/<environment>/<broker>/management-url`` (an SSM parameter name)."""
-    return "/" + secret_path(environment, broker, "management-url")
 
 
 @aws_call("list the brokers", "broker {0}")
@@ -44,19 +40,6 @@ def create_broker(client, name, params):
 @aws_call("change the broker", "broker {0}")
 def update_broker(client, name, broker_id, params):
     client.update_broker(BrokerId=broker_id, **params)
-
-
-@aws_call("read the parameter", "SSM parameter {0}")
-def get_parameter(client, name):
-    try:
-        return client.get_parameter(Name=name)["Parameter"]["Value"]
-    except client.exceptions.ParameterNotFound:
-        return None
-
-
-@aws_call("write the parameter", "SSM parameter {0}")
-def put_parameter(client, name, value, description):
-    client.put_parameter(Name=name, Value=value, Type="String", Overwrite=True, Description=description)
 
 
 def management_url(described):

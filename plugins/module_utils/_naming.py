@@ -92,6 +92,84 @@ def validate_region(region):
     return region
 
 
+# --- the parts of the shared infrastructure (docs/shared-infrastructure.md, "Names") ---------------
+
+SUBNET_KINDS = ("public", "private")
+SECURITY_GROUP_PURPOSES = ("ops", "db", "host")
+SECURITY_GROUP_RULE = "a POS security group is SG-POS-<purpose>, purpose one of ops, db, host"
+_AZ_RE = re.compile(r"^[a-z]{2,4}(-[a-z]+)+-[0-9]+[a-z]\Z")
+_NAME_TAG_MAX = 256
+_SG_NAME_MAX = 255
+_DB_SUBNET_GROUP_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,254}\Z")
+_SSM_PARAMETER_RE = re.compile(r"^/[A-Za-z0-9_.\-/]{1,1010}\Z")
+
+
+def _name_tag(name, what):
+    if len(name) > _NAME_TAG_MAX:
+        raise NamingError("derived %s %r breaks the AWS limit: a Name tag holds at most %d characters" % (what, name, _NAME_TAG_MAX))
+    return name
+
+
+def validate_availability_zone(az):
+    """Return ``az`` when it has the shape of an availability zone of a region AWS has (``us-east-1a``)."""
+    az = _text(az, "availability zone")
+    if not _AZ_RE.match(az):
+        raise NamingError("invalid availability zone %r: a region followed by one letter, e.g. us-east-1a" % az)
+    validate_region(az[:-1])
+    return az
+
+
+def _subnet_kind(kind):
+    if kind not in SUBNET_KINDS:
+        raise NamingError("invalid subnet kind %r: one of %s" % (kind, ", ".join(SUBNET_KINDS)))
+    return kind
+
+
+def vpc_name(region):
+    """``vpc-POS-<region>``: the Name tag of the region's POS VPC."""
+    return _name_tag("vpc-POS-%s" % validate_region(region), "VPC name")
+
+
+def igw_name(region):
+    """``igw-POS-<region>``: the Name tag of the VPC's internet gateway."""
+    return _name_tag("igw-POS-%s" % validate_region(region), "internet gateway name")
+
+
+def subnet_name(kind, az):
+    """``subnet-POS-<public|private>-<az>``: the Name tag of a subnet of the POS VPC."""
+    return _name_tag("subnet-POS-%s-%s" % (_subnet_kind(kind), validate_availability_zone(az)), "subnet name")
+
+
+def route_table_name(kind, region):
+    """``rtb-POS-<public|private>-<region>``: the Name tag of a route table of the POS VPC."""
+    return _name_tag("rtb-POS-%s-%s" % (_subnet_kind(kind), validate_region(region)), "route table name")
+
+
+def db_subnet_group_name(region):
+    """``db-subnets-pos-public-<region>``: the RDS DB subnet group on the public subnets.
+
+    RDS stores subnet group names in lower case; it is spelled that way so that it reads back the same.
+    """
+    return _check("db-subnets-pos-public-%s" % validate_region(region), _DB_SUBNET_GROUP_RE, "DB subnet group name",
+                  "1 to 255 lower-case letters, digits and '-'")
+
+
+def security_group_name(purpose):
+    """``SG-POS-OPS`` (operators), ``SG-POS-DB`` (databases), ``SG-POS-HOST`` (POS hosts)."""
+    if purpose not in SECURITY_GROUP_PURPOSES:
+        raise NamingError("invalid security group purpose %r: %s" % (purpose, SECURITY_GROUP_RULE))
+    name = "SG-POS-%s" % purpose.upper()
+    if len(name) > _SG_NAME_MAX:  # pragma: no cover - the purposes are short
+        raise NamingError("derived security group name %r breaks the AWS limit of %d characters" % (name, _SG_NAME_MAX))
+    return name
+
+
+def management_url_parameter(environment, broker):
+    """``/fusion-pos/<environment>/<broker>/management-url``: the SSM parameter of a broker's management URL."""
+    return _check("/" + secret_path(environment, validate_broker(broker), "management-url"), _SSM_PARAMETER_RE,
+                  "SSM parameter name", "1 to 1011 of A-Za-z0-9_.-/")
+
+
 def _text(value, what):
     if not isinstance(value, str):
         raise NamingError("%s must be a string, got %s %r" % (what, type(value).__name__, value))

@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright: fusion.pos contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""An org's RabbitMQ on its shared broker (``fusion.pos.fusion_rabbitmq_org``), conventions.md section 8.
+"""An org's RabbitMQ on its shared broker (``fusion.pos.fusion_rabbitmq_org``), docs/specification.md section 8.
 
 Per org, on broker ``mq-POS-NN`` through the management HTTP API (``_rabbitmq_api``):
 

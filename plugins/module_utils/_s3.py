@@ -18,18 +18,15 @@ import json
 
 try:
     from botocore.exceptions import ClientError
-except ImportError:  # pragma: no cover - reported by require_boto3()
+except ImportError:  # pragma: no cover - reported by FusionAWSModule (BOTO3_IMPORT_ERROR)
     ClientError = None
 
+from ansible_collections.fusion.pos.plugins.module_utils import _tags
 from ansible_collections.fusion.pos.plugins.module_utils._aws import aws_call, error_code, is_retryable
 
 # Right after CreateBucket the new bucket may not be visible everywhere yet.
 AFTER_CREATE = ("NoSuchBucket",)
 DELETE_BATCH = 1000
-
-
-def _missing(exc, *codes):
-    return isinstance(exc, ClientError) and error_code(exc) in codes
 
 
 def partition(client):
@@ -79,35 +76,23 @@ def delete_bucket(client, bucket):
 
 # --- tags --------------------------------------------------------------------------------------
 
-@aws_call("read the tags", "bucket {0}")
+@aws_call("read the tags", "bucket {0}", missing=("NoSuchTagSet", "NoSuchTagSetError"), default={})
 def get_bucket_tags(client, bucket):
     """The bucket's tags as a dict; ``{}`` when it has none."""
-    try:
-        response = client.get_bucket_tagging(Bucket=bucket)
-    except ClientError as exc:
-        if _missing(exc, "NoSuchTagSet", "NoSuchTagSetError"):
-            return {}
-        raise
-    return dict((item["Key"], item["Value"]) for item in response.get("TagSet", []))
+    return _tags.to_dict(client.get_bucket_tagging(Bucket=bucket).get("TagSet"))
 
 
 @aws_call("write the tags", "bucket {0}", retry_codes=AFTER_CREATE)
 def put_bucket_tags(client, bucket, tags):
-    tag_set = [{"Key": key, "Value": tags[key]} for key in sorted(tags)]
-    client.put_bucket_tagging(Bucket=bucket, Tagging={"TagSet": tag_set})
+    client.put_bucket_tagging(Bucket=bucket, Tagging={"TagSet": _tags.to_list(tags)})
 
 
 # --- public access block -----------------------------------------------------------------------
 
-@aws_call("read the public access block", "bucket {0}")
+@aws_call("read the public access block", "bucket {0}", missing=("NoSuchPublicAccessBlockConfiguration",))
 def get_public_access_block(client, bucket):
     """The four public-access-block flags as a dict; None when the bucket has no block."""
-    try:
-        response = client.get_public_access_block(Bucket=bucket)
-    except ClientError as exc:
-        if _missing(exc, "NoSuchPublicAccessBlockConfiguration"):
-            return None
-        raise
+    response = client.get_public_access_block(Bucket=bucket)
     return dict(response.get("PublicAccessBlockConfiguration", {}))
 
 
@@ -118,15 +103,10 @@ def put_public_access_block(client, bucket, config):
 
 # --- object ownership --------------------------------------------------------------------------
 
-@aws_call("read the object ownership", "bucket {0}")
+@aws_call("read the object ownership", "bucket {0}", missing=("OwnershipControlsNotFoundError",))
 def get_object_ownership(client, bucket):
     """The ObjectOwnership setting (e.g. ``BucketOwnerEnforced``); None when not set."""
-    try:
-        response = client.get_bucket_ownership_controls(Bucket=bucket)
-    except ClientError as exc:
-        if _missing(exc, "OwnershipControlsNotFoundError"):
-            return None
-        raise
+    response = client.get_bucket_ownership_controls(Bucket=bucket)
     rules = response.get("OwnershipControls", {}).get("Rules", [])
     return rules[0].get("ObjectOwnership") if rules else None
 
@@ -138,14 +118,9 @@ def put_object_ownership(client, bucket, ownership):
 
 # --- objects -----------------------------------------------------------------------------------
 
-@aws_call("look the object up", "object s3://{0}/{1}")
+@aws_call("look the object up", "object s3://{0}/{1}", missing=("404", "NoSuchKey", "NotFound"), default=False)
 def object_exists(client, bucket, key):
-    try:
-        client.head_object(Bucket=bucket, Key=key)
-    except ClientError as exc:
-        if _missing(exc, "404", "NoSuchKey", "NotFound"):
-            return False
-        raise
+    client.head_object(Bucket=bucket, Key=key)
     return True
 
 
@@ -195,18 +170,13 @@ def delete_object_versions(client, bucket, items):
 
 # --- bucket policy -----------------------------------------------------------------------------
 
-@aws_call("read the bucket policy", "bucket {0}")
+@aws_call("read the bucket policy", "bucket {0}", missing=("NoSuchBucketPolicy",))
 def get_bucket_policy(client, bucket):
     """The bucket policy as a dict; None when the bucket has no policy.
 
     A missing bucket raises FusionAWSError with code ``NoSuchBucket``.
     """
-    try:
-        response = client.get_bucket_policy(Bucket=bucket)
-    except ClientError as exc:
-        if _missing(exc, "NoSuchBucketPolicy"):
-            return None
-        raise
+    response = client.get_bucket_policy(Bucket=bucket)
     return json.loads(response["Policy"])
 
 

@@ -32,9 +32,8 @@ import json
 import secrets
 import string
 
-from ansible_collections.fusion.pos.plugins.module_utils._aws import (
-    FusionModuleError, aws_call, client,
-)
+from ansible_collections.fusion.pos.plugins.module_utils import _tags
+from ansible_collections.fusion.pos.plugins.module_utils._aws import FusionModuleError, aws_call
 
 DEFAULT_LENGTH = 32
 # Characters that break connection strings, URLs, shells or SQL literals when a secret is pasted.
@@ -78,26 +77,22 @@ def generate_password(length=DEFAULT_LENGTH, exclude=DEFAULT_EXCLUDE):
 
 # --- AWS Secrets Manager: one function per call ---------------------------------------------
 
-@aws_call("read the secret's metadata", "secret {0}")
+NOT_FOUND = ("ResourceNotFoundException",)
+
+
+@aws_call("read the secret's metadata", "secret {0}", missing=NOT_FOUND)
 def _describe_secret(sm, name):
-    try:
-        return sm.describe_secret(SecretId=name)
-    except sm.exceptions.ResourceNotFoundException:
-        return None
+    return sm.describe_secret(SecretId=name)
 
 
-@aws_call("read the secret's value", "secret {0}")
+@aws_call("read the secret's value", "secret {0}", missing=NOT_FOUND)
 def _get_secret_value(sm, name):
-    try:
-        return sm.get_secret_value(SecretId=name)
-    except sm.exceptions.ResourceNotFoundException:
-        return None
+    return sm.get_secret_value(SecretId=name)
 
 
 @aws_call("create the secret", "secret {0}")
 def _create_secret(sm, name, value, tags, description, kms_key_id):
-    kwargs = dict(Name=name, SecretString=value,
-                  Tags=[{"Key": key, "Value": val} for key, val in sorted(tags.items())])
+    kwargs = dict(Name=name, SecretString=value, Tags=_tags.to_list(tags))
     if description:
         kwargs["Description"] = description
     if kms_key_id:
@@ -107,7 +102,7 @@ def _create_secret(sm, name, value, tags, description, kms_key_id):
 
 @aws_call("tag the secret", "secret {0}")
 def _tag_secret(sm, name, tags):
-    return sm.tag_resource(SecretId=name, Tags=[{"Key": key, "Value": val} for key, val in sorted(tags.items())])
+    return sm.tag_resource(SecretId=name, Tags=_tags.to_list(tags))
 
 
 def _current_version(answer):
@@ -123,14 +118,15 @@ class AWSSecretsManagerStore:
     name = "aws_secretsmanager"
 
     def __init__(self, module, kms_key_id=None, sm_client=None):
-        self.client = sm_client if sm_client is not None else client(module, "secretsmanager")
+        # module: a _module.Context (or anything with client(service)), whose clients it shares
+        self.client = sm_client if sm_client is not None else module.client("secretsmanager")
         self.kms_key_id = kms_key_id
 
     def describe(self, path):
         answer = _describe_secret(self.client, path)
         if answer is None:
             return None
-        tags = dict((item["Key"], item["Value"]) for item in answer.get("Tags") or [])
+        tags = _tags.to_dict(answer.get("Tags"))
         return SecretInfo(answer.get("Name", path), answer.get("ARN"), _current_version(answer), tags,
                           deleted=bool(answer.get("DeletedDate")))
 
@@ -191,7 +187,7 @@ def ensure_secret(backend, path, tags, generate, check_mode, description=None):
         info = backend.create(path, generate(), tags=tags, description=description)
         return True, {"exists": False}, after, info
     before = {"exists": True, "tags": dict(current.tags)}
-    missing = dict((key, val) for key, val in tags.items() if current.tags.get(key) != val)
+    missing = _tags.missing(current.tags, tags)
     if not missing:
         return False, before, before, current
     new_tags = dict(current.tags)

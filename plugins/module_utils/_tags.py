@@ -27,6 +27,11 @@ def to_dict(items, key="Key", value="Value"):
     return dict((item[key], item.get(value, "")) for item in items or [])
 
 
+def missing(current, wanted):
+    """The tags of ``wanted`` that ``current`` lacks or holds with another value (what to add)."""
+    return dict((key, value) for key, value in (wanted or {}).items() if (current or {}).get(key) != value)
+
+
 def validate(tags, org=None, limit=None, what="resource"):
     """Extra tags as a dict of strings; NamingError quoting the broken rule.
 

@@ -38,13 +38,15 @@ options:
     type: str
     required: true
   instance_type:
-    description: The host instance type.
+    description: The host instance type (role C(fusion.pos.rabbitmq) picks it per environment).
     type: str
-    default: mq.t3.micro
+    required: true
   engine_version:
-    description: The pinned RabbitMQ engine version (moto cannot list the engine versions, so nothing is looked up).
+    description:
+      - The pinned RabbitMQ engine version (role C(fusion.pos.rabbitmq) passes C(rabbitmq_engine_version), C(3.13)).
+      - Nothing is looked up (moto cannot list the engine versions).
     type: str
-    default: "3.13"
+    required: true
   tags:
     description: Tags of the broker and its secret besides C(ManagedBy=fusion.pos).
     type: dict
@@ -65,6 +67,7 @@ EXAMPLES = r"""
     name: mq-POS-01
     environment: qa
     instance_type: mq.t3.micro
+    engine_version: "3.13"
 """
 
 RETURN = r"""
@@ -92,118 +95,13 @@ url_parameter:
   type: str
 """
 
-from ansible.module_utils.basic import AnsibleModule
-
-from ansible_collections.fusion.pos.plugins.module_utils._aws import (
-    CONNECTION_ARGS, FusionModuleError, client, require_boto3, run_module,
-)
-from ansible_collections.fusion.pos.plugins.module_utils._diff import DifferenceTracker
-from ansible_collections.fusion.pos.plugins.module_utils._naming import (
-    secret_path, validate_broker, validate_environment,
-)
-from ansible_collections.fusion.pos.plugins.module_utils import _ec2, _mq, _secrets
-
-
-def ensure(module):
-    params = module.params
-    name = validate_broker(params["name"])
-    environment = validate_environment(params["environment"])
-    region = _ec2.validate_region(params["region"] or "")
-    secret_name = secret_path(environment, name, "admin")
-    parameter = _mq.management_url_parameter(environment, name)
-    tags = dict(params["tags"] or {}, **_ec2.MANAGED_BY)
-    want = {"engine_type": _mq.ENGINE_TYPE, "engine_version": params["engine_version"],
-            "deployment_mode": _mq.DEPLOYMENT_MODE, "instance_type": params["instance_type"],
-            "publicly_accessible": True, "users": [_mq.ADMIN_USER]}
-
-    mq = client(module, "mq", region)
-    store = _secrets.module_store(module)
-    ssm = client(module, "ssm", region)
-    tracker = DifferenceTracker()
-
-    summary = _mq.find_broker(mq, name)
-    if summary is not None:
-        current = store.describe(secret_name)
-        if current is None or current.deleted:
-            raise FusionModuleError("broker %s: exists but its admin secret %s does not; restore the secret "
-                                    "(or reset the admin password by hand and store it there)" % (name, secret_name))
-    changed, before, after, _info, password = _secrets.ensure_credentials(
-        store, secret_name, _mq.ADMIN_USER, tags, module.check_mode,
-        description="Admin credentials of Amazon MQ broker %s" % name)
-    tracker.add("secret", dict(before, name=secret_name), dict(after, name=secret_name), changed)
-    described = None
-    if summary is None:
-        if not module.check_mode:
-            if password is None:  # a creation that failed half-way
-                password = _secrets.read_credentials(store, secret_name)["password"]
-            module.no_log_values.add(password)
-            created = _mq.create_broker(mq, name, {
-                "EngineType": _mq.ENGINE_TYPE, "EngineVersion": want["engine_version"],
-                "DeploymentMode": _mq.DEPLOYMENT_MODE, "HostInstanceType": want["instance_type"],
-                "PubliclyAccessible": True, "AutoMinorVersionUpgrade": True,
-                "Users": [{"Username": _mq.ADMIN_USER, "Password": password}],
-                "Tags": dict(tags, Name=name),
-            })
-            described = _mq.describe_broker(mq, name, created["BrokerId"])
-        tracker.add("broker", None, want)
-    else:
-        described = _mq.describe_broker(mq, name, summary["BrokerId"])
-        before = {"engine_type": described.get("EngineType"), "engine_version": described.get("EngineVersion"),
-                  "deployment_mode": described.get("DeploymentMode"), "instance_type": described.get("HostInstanceType"),
-                  "publicly_accessible": bool(described.get("PubliclyAccessible")),
-                  "users": sorted(u["Username"] for u in described.get("Users", []))}
-        # pending changes (applied at the next reboot) count as done
-        pending_type = described.get("PendingHostInstanceType")
-        pending_version = described.get("PendingEngineVersion")
-        fixed = [k for k in ("engine_type", "deployment_mode", "publicly_accessible") if before[k] != want[k]]
-        if fixed:
-            raise FusionModuleError("broker %s: cannot change %s in place (is %s); declare what exists or replace the broker by hand"
-                                    % (name, ", ".join(fixed), dict((k, before[k]) for k in fixed)))
-        update = {}
-        if before["instance_type"] != want["instance_type"] and pending_type != want["instance_type"]:
-            update["HostInstanceType"] = want["instance_type"]
-        if before["engine_version"] != want["engine_version"] and pending_version != want["engine_version"]:
-            update["EngineVersion"] = want["engine_version"]
-        if update and not module.check_mode:
-            _mq.update_broker(mq, name, summary["BrokerId"], update)
-        after = dict(before)
-        after.update(dict((k, want[k]) for k, key in (("instance_type", "HostInstanceType"), ("engine_version", "EngineVersion")) if key in update))
-        tracker.add("broker", before, after, changed=bool(update))
-
-    url = _mq.management_url(described)
-    current_url = _mq.get_parameter(ssm, parameter)
-    if url and current_url != url:
-        if not module.check_mode:
-            _mq.put_parameter(ssm, parameter, url, "Management URL of Amazon MQ broker %s" % name)
-        tracker.add("management_url_parameter", {"name": parameter, "value": current_url}, {"name": parameter, "value": url})
-    elif summary is None and module.check_mode:
-        tracker.add("management_url_parameter", {"name": parameter, "value": current_url},
-                    {"name": parameter, "value": "(known once the broker runs)"})
-    return tracker.result(
-        module, "broker %s" % name,
-        broker={"name": name, "id": (described or {}).get("BrokerId", ""), "arn": (described or {}).get("BrokerArn", ""),
-                "state": (described or {}).get("BrokerState", ""), "management_url": url or current_url or "",
-                "endpoints": [e for i in (described or {}).get("BrokerInstances", []) or [] for e in i.get("Endpoints", [])],
-                "engine_version": want["engine_version"], "instance_type": want["instance_type"]},
-        secret_name=secret_name,
-        url_parameter=parameter)
+from ansible_collections.fusion.pos.plugins.module_utils._module import FusionAWSModule
+from ansible_collections.fusion.pos.plugins.module_utils._mq_broker import RESOURCE
 
 
 def main():
-    module = AnsibleModule(
-        argument_spec=dict(
-            name=dict(type="str", required=True),
-            environment=dict(type="str", required=True),
-            instance_type=dict(type="str", default="mq.t3.micro"),
-            engine_version=dict(type="str", default="3.13"),
-            tags=dict(type="dict", default={}),
-            **_secrets.PASSWORD_MANAGER_ARGS,
-            **CONNECTION_ARGS
-        ),
-        supports_check_mode=True,
-    )
-    require_boto3(module)
-    run_module(module, ensure)
+    # Argument spec, validation and work: RESOURCE in module_utils/_mq_broker.py.
+    FusionAWSModule(RESOURCE).run()
 
 
 if __name__ == "__main__":

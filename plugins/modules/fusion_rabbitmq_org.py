@@ -33,7 +33,7 @@ description:
 author: fusion.pos contributors (@fusion-pos)
 options:
   org:
-    description: The org ID (conventions.md section 2).
+    description: The org ID (docs/specification.md section 2).
     type: str
     required: true
   environment:

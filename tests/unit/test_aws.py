@@ -6,6 +6,7 @@ import pytest
 from botocore.exceptions import ClientError, EndpointConnectionError, NoCredentialsError, ReadTimeoutError
 
 from ansible_collections.fusion.pos.plugins.module_utils import _aws
+from ansible_collections.fusion.pos.plugins.module_utils._module import Context, Resource, run_resource
 from ansible_collections.fusion.pos.plugins.module_utils._aws import FusionAWSError, aws_call, backoff_delays
 from ansible_collections.fusion.pos.plugins.module_utils._naming import NamingError
 
@@ -194,56 +195,48 @@ def test_backoff_total_wait_is_bounded_by_default():
     assert sum(backoff_delays(rng=lambda: 1.0)) <= _aws.RETRY_TRIES * _aws.RETRY_MAX_DELAY
 
 
-# --- run_module: the error boundary --------------------------------------------------------
+# --- run_resource: the one error boundary (module process and org step) ---------------------
 
-class FakeModule:
-    params = {"org": "Bad_Org"}
+def resource(work, validate=None):
+    return Resource("fusion_test", {}, work, validate=validate)
 
-    def __init__(self):
-        self.failed = None
-        self.exited = None
 
-    def fail_json(self, **kwargs):
-        self.failed = kwargs
-        raise SystemExit(1)
-
-    def exit_json(self, **kwargs):
-        self.exited = kwargs
-        raise SystemExit(0)
+def context(**params):
+    return Context(dict({"org": "Bad_Org"}, **params))
 
 
 @pytest.mark.parametrize("error, message", [
     (FusionAWSError("read the tags", "bucket b", "AccessDenied", "denied"), "bucket b: cannot read the tags: AccessDenied: denied"),
     (_aws.FusionModuleError("org xmsqa1 is declared in qa and production"), "org xmsqa1 is declared in qa and production"),
     (NamingError("invalid org ID 'X'"), "invalid org ID 'X'"),
-    (client_error("AccessDenied", 403, message="denied"), "AWS error: An error occurred (AccessDenied) when calling the GetBucketTagging operation: denied"),
+    (client_error("AccessDenied", 403, message="denied"),
+     "fusion_test: AWS error: An error occurred (AccessDenied) when calling the GetBucketTagging operation: denied"),
 ])
-def test_run_module_turns_errors_into_one_failure_line(error, message):
-    module = FakeModule()
-
-    def work(_module):
+def test_run_resource_turns_errors_into_one_failure_line(error, message):
+    def work(_ctx):
         raise error
 
-    with pytest.raises(SystemExit):
-        _aws.run_module(module, work)
-    assert module.failed == {"msg": message}
+    assert run_resource(resource(work), context()) == {"failed": True, "changed": False, "msg": message}
 
 
-def test_run_module_exits_with_the_result():
-    module = FakeModule()
-    with pytest.raises(SystemExit):
-        _aws.run_module(module, lambda _module: {"changed": True, "name": "b"})
-    assert module.exited == {"changed": True, "name": "b"}
+def test_run_resource_returns_the_result():
+    assert run_resource(resource(lambda _ctx: {"changed": True, "name": "b"}), context()) == {"changed": True, "name": "b"}
 
 
-def test_run_module_validates_before_any_work():
-    module = FakeModule()
+def test_run_resource_validates_before_any_work():
     worked = []
 
     def validate(params):
         raise NamingError("invalid org ID %r" % params["org"])
 
-    with pytest.raises(SystemExit):
-        _aws.run_module(module, worked.append, validate=validate)
-    assert module.failed == {"msg": "invalid org ID 'Bad_Org'"}
+    result = run_resource(resource(worked.append, validate), context())
+    assert result["msg"] == "invalid org ID 'Bad_Org'"
     assert worked == []
+
+
+def test_run_resource_masks_the_values_the_work_marked_secret():
+    def work(ctx):
+        ctx.no_log_values.add("s3cr3t-value")
+        return {"changed": True, "note": "made with s3cr3t-value"}
+
+    assert "s3cr3t-value" not in str(run_resource(resource(work), context()))

@@ -19,6 +19,8 @@ DOCUMENTED = [
     "org_db_name", "org_db_login", "tenant_manager_db_name", "tenant_manager_login", "hub_vhost",
     "site_vhost", "org_vhosts", "rabbitmq_user", "tenant_host_name", "secret_path", "rds_instance_name",
     "broker_name", "pos_host_name", "site_id", "environment_name", "account_id", "org_bucket_policy_statements",
+    "vpc_name", "internet_gateway_name", "subnet_name", "route_table_name", "db_subnet_group_name",
+    "security_group_name", "management_url_parameter",
 ]
 
 # (filter, input, args, expected)
@@ -46,6 +48,15 @@ FILTER_TABLE = [
     ("site_id", "store1", [], "store1"),
     ("environment_name", "qa", [], "qa"),
     ("account_id", "123456789012", [], "123456789012"),
+    ("vpc_name", "us-east-1", [], "vpc-POS-us-east-1"),
+    ("internet_gateway_name", "eu-west-2", [], "igw-POS-eu-west-2"),
+    ("subnet_name", "us-east-1a", ["public"], "subnet-POS-public-us-east-1a"),
+    ("route_table_name", "us-east-1", ["private"], "rtb-POS-private-us-east-1"),
+    ("db_subnet_group_name", "us-east-1", [], "db-subnets-pos-public-us-east-1"),
+    ("security_group_name", "ops", [], "SG-POS-OPS"),
+    ("security_group_name", "db", [], "SG-POS-DB"),
+    ("security_group_name", "host", [], "SG-POS-HOST"),
+    ("management_url_parameter", "mq-POS-01", ["qa"], "/fusion-pos/qa/mq-POS-01/management-url"),
 ]
 
 # (filter, input, args, text the error must contain)
@@ -70,6 +81,14 @@ BAD_TABLE = [
     ("pos_host_name", "POS1", [], "a POS host is named POSNN"),
     ("environment_name", "production1", [], "invalid environment"),
     ("org_bucket_policy_statements", "fusion-rms-xmsqa1", ["123456789012", "XMSQA1"], ORG_ID_RULE),
+    ("vpc_name", "zz-nowhere-1", [], "unknown AWS region"),
+    ("internet_gateway_name", "us-east-1\n", [], "invalid AWS region"),
+    ("subnet_name", "us-east-1", ["public"], "invalid availability zone"),
+    ("subnet_name", "us-east-1a", ["dmz"], "invalid subnet kind"),
+    ("route_table_name", "us-east-1", ["shared"], "invalid subnet kind"),
+    ("db_subnet_group_name", "US-EAST-1", [], "invalid AWS region"),
+    ("security_group_name", "OPS", [], "a POS security group is SG-POS-<purpose>"),
+    ("management_url_parameter", "mq-POS-1", ["qa"], "an Amazon MQ broker is named mq-POS-NN"),
 ]
 
 
@@ -144,6 +163,8 @@ TEMPLATES = [
     ("{{ org | fusion.pos.iam_user_arn(account) }}", "arn:aws:iam::123456789012:user/rms_xmsqa1"),
     ("{{ 'POS01' | fusion.pos.tenant_manager_login }}", "POS_POS01_user"),
     ("{{ org | fusion.pos.tenant_host_name }}", "xmsqa1.fusionPOS.com"),
+    ("{{ 'host' | fusion.pos.security_group_name }}", "SG-POS-HOST"),
+    ("{{ 'us-east-1a' | fusion.pos.subnet_name('private') }}", "subnet-POS-private-us-east-1a"),
     ("{{ (org | fusion.pos.bucket_fallback_names) | length }}", 5),
     ("{{ (org | fusion.pos.bucket_name) | fusion.pos.org_bucket_policy_statements(account, org) | map(attribute='Sid') }}",
      ["FusionPublicReadPub", "FusionOrgUserObjects", "FusionOrgUserList"]),
