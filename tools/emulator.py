@@ -58,7 +58,7 @@ def wait_ready(url, timeout=30.0):
     return False
 
 
-def start(state_dir, port, extra_env=None, timeout=30.0):
+def start(state_dir, port, extra_env=None, timeout=90.0):
     state = pathlib.Path(state_dir)
     state.mkdir(parents=True, exist_ok=True)
     port_file = state / "port"
@@ -84,12 +84,19 @@ def start(state_dir, port, extra_env=None, timeout=30.0):
     return proc, url
 
 
-def stop(state_dir):
+def stop(state_dir, timeout=15.0):
+    """Stop the emulator started with ``start`` and wait (bounded) until it is gone, port closed."""
     pid_file = pathlib.Path(state_dir) / "pid"
     if not pid_file.exists():
         return
     try:
-        os.killpg(int(pid_file.read_text()), signal.SIGTERM)
+        pid = int(pid_file.read_text())
+        os.killpg(pid, signal.SIGTERM)
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            os.killpg(pid, 0)  # raises ProcessLookupError once the whole group is gone
+            time.sleep(0.1)
+        os.killpg(pid, signal.SIGKILL)
     except (ProcessLookupError, ValueError):
         pass
     pid_file.unlink()

@@ -54,7 +54,14 @@ def ensure(state, endpoint, secret):
     node = json.loads((state / "node").read_text())
     server = rabbitmq_testlib.RabbitMQServer(state)
     server.nodename, server.env = node["nodename"], node["env"]
+    server.management_port = int((state / "url").read_text().strip().rsplit(":", 1)[1])
     creds = admin_credentials(endpoint, secret)
+    try:  # already the broker's admin (20 ms through the API, instead of four rabbitmqctl runs)
+        server.api("GET", "/api/whoami", user=creds["username"], password=creds["password"])
+        print((state / "url").read_text().strip())
+        return
+    except (OSError, ValueError):
+        pass
     # the broker's admin, as Amazon MQ would have it: the generated password from the password manager
     server.ctl("add_user", creds["username"], "x", check=False)
     server.ctl("change_password", creds["username"], creds["password"])

@@ -30,6 +30,8 @@ import traceback
 try:
     import boto3
     import botocore
+    import botocore.loaders
+    import botocore.session
     from botocore.config import Config
     from botocore.exceptions import BotoCoreError, ClientError
 except ImportError:  # pragma: no cover - reported by FusionAWSModule (BOTO3_IMPORT_ERROR)
@@ -163,6 +165,33 @@ def aws_call(action, resource="{0}", retry_codes=(), missing=(), default=None, s
     return decorator
 
 
+_WARM_LOADER = []
+WARM_DATA = ("endpoints", "partitions", "sdk-default-configuration")
+
+
+def warm_up(services):
+    """Load botocore's data for ``services`` once, into a loader every later ``ClientFactory`` shares.
+
+    Called at import by the controller-side plugins (``plugin_utils/_org_step.py``): ansible-core
+    imports an action plugin in its main process when it queues the task, so the loaded models are
+    inherited by every worker it forks afterwards, and a step's first client costs milliseconds
+    instead of parsing the service's JSON model again in every fork.
+    """
+    if boto3 is None:
+        return
+    if not _WARM_LOADER:
+        _WARM_LOADER.append(botocore.loaders.create_loader())
+    loader = _WARM_LOADER[0]
+    for name in WARM_DATA:
+        loader.load_data(name)
+    for service in services:
+        for kind in ("service-2", "endpoint-rule-set-1"):
+            try:
+                loader.load_service_model(service, kind)
+            except botocore.exceptions.DataNotFoundError:
+                pass
+
+
 class ClientFactory:
     """boto3 clients, made once per connection settings and shared (thread-safe)."""
 
@@ -184,8 +213,11 @@ class ClientFactory:
         with self._lock:
             session = self._sessions.get(creds)
             if session is None:
+                core = botocore.session.Session()
+                if _WARM_LOADER:
+                    core.register_component("data_loader", _WARM_LOADER[0])
                 session = boto3.session.Session(aws_access_key_id=creds[0], aws_secret_access_key=creds[1],
-                                                aws_session_token=creds[2], profile_name=creds[3])
+                                                aws_session_token=creds[2], profile_name=creds[3], botocore_session=core)
                 self._sessions[creds] = session
             region = region or params.get("region") or session.region_name or DEFAULT_REGION
             config_json = json.dumps(params.get("aws_config") or {}, sort_keys=True, default=str)

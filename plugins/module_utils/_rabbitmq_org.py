@@ -31,7 +31,7 @@ import binascii
 import hashlib
 import hmac
 
-from ansible_collections.fusion.pos.plugins.module_utils import _mq, _naming, _secrets
+from ansible_collections.fusion.pos.plugins.module_utils import _mq, _naming, _secrets, _ssm
 from ansible_collections.fusion.pos.plugins.module_utils import _rabbitmq_api as api_calls
 from ansible_collections.fusion.pos.plugins.module_utils._aws import FusionModuleError
 from ansible_collections.fusion.pos.plugins.module_utils._diff import DifferenceTracker
@@ -250,8 +250,8 @@ def connect(ctx):
             % (broker, params.get("region") or "of the AWS environment"))
     url = params.get("management_url")
     if not url:
-        parameter = _mq.management_url_parameter(environment, broker)
-        url = _mq.get_parameter(ctx.client("ssm"), parameter)
+        parameter = _naming.management_url_parameter(environment, broker)
+        url = _ssm.get_parameter(ctx.client("ssm"), parameter)
         if not url:
             raise FusionModuleError(
                 "broker %s: no management URL recorded in SSM parameter %s: shared.yml records it once the broker "

@@ -120,7 +120,7 @@ def check_run_values(org, values):
         _naming.validate_region(values.get("fusion_region"))
     except _naming.NamingError as exc:
         return ["org %s: %s" % (org, exc)]
-    return ["org %s: %s" % (org, line) for line in check_org_values(org, values)]
+    return [line if line.startswith("org %s " % org) else "org %s: %s" % (org, line) for line in check_org_values(org, values)]
 
 
 def org_entry(org, values):

@@ -26,7 +26,7 @@ from concurrent.futures import ThreadPoolExecutor
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible.module_utils.errors import UnsupportedError
 
-from ansible_collections.fusion.pos.plugins.module_utils._aws import BOTO3_IMPORT_ERROR, ClientFactory
+from ansible_collections.fusion.pos.plugins.module_utils._aws import BOTO3_IMPORT_ERROR, ClientFactory, warm_up
 from ansible_collections.fusion.pos.plugins.module_utils._module import Context, internal_error_line, run_resource
 
 # The fusion.pos modules an org step can run: module name -> its module_utils resource file.
@@ -40,6 +40,10 @@ STEP_RESOURCES = {
 }
 DEFAULT_CONCURRENCY = 8
 MAX_CONCURRENCY = 32
+# The services the org steps call: their botocore models are loaded once, here, at import (in
+# ansible-core's main process, before it forks the workers: see _aws.warm_up).
+STEP_SERVICES = ("sts", "iam", "s3", "secretsmanager", "rds", "mq", "ssm")
+warm_up(STEP_SERVICES)
 
 
 class StepError(Exception):

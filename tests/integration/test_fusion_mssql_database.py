@@ -168,16 +168,20 @@ def test_connect_false_makes_no_call_and_says_so_in_one_line(playbook, aws, sql)
 
 
 def test_role_runs_plan_only_in_the_sandbox_and_for_real_with_a_server(playbook, sql):
+    """The step role over the plan: connect=false reports the names; with a server it makes them."""
+    plan = {ORG: {"org": ORG, "environment": "qa", "rds_instance": "db-POS-01", "rds_region": "us-east-1",
+                  "rds_endpoint": "127.0.0.1:11433"}}
+
     def play(extra):
         return [{"name": "role", "hosts": "localhost", "gather_facts": False,
-                 "vars": dict({"fusion_environment": "qa", "fusion_default_rds_instance": "db-POS-01",
-                               "org_database_org": ORG}, **extra),
-                 "tasks": [{"name": "Org database", "ansible.builtin.include_role": {"name": "fusion.pos.org_database"}}]}]
-    sandbox = playbook(play({"fusion_sql_server_available": False}), env=sql.env)
+                 "vars": dict({"org_database_orgs": [ORG], "org_database_plan": plan}, **extra),
+                 "tasks": [{"name": "Org database", "ansible.builtin.import_role": {"name": "fusion.pos.org_database"},
+                            "run_once": True}]}]
+    step_task = "fusion.pos.org_database : Databases and logins of the orgs (fusion_mssql_database, one process for all of them)"
+    sandbox = playbook(play({"org_database_connect": False}), env=sql.env)
     assert sandbox.rc == 0, sandbox.output
-    assert "no SQL Server is reachable in the sandbox" in sandbox.result("fusion.pos.org_database : Report that the sandbox has no SQL Server")["msg"]
-    real = playbook(play({"fusion_sql_server_available": True, "fusion_rds_ca_bundle": sql.ca, "fusion_rds_endpoints": {"db-POS-01": "127.0.0.1:11433"},
-                          "org_placement": {"rds_instance": "db-POS-01"}}), env=sql.env)
+    assert "no SQL Server is reachable in the sandbox" in sandbox.result(step_task)["results"][ORG]["msg"]
+    real = playbook(play({"org_database_connect": True, "org_database_ca_bundle": sql.ca}), env=sql.env)
     assert real.rc == 0, real.output
-    db = real.result("fusion.pos.org_database : Database and login of the org on its SQL Server")
+    db = real.result(step_task)["results"][ORG]
     assert (db["changed"], db["endpoint"], db["login"]) == (True, "127.0.0.1:11433", LOGIN), db.get("msg")

@@ -243,6 +243,7 @@ def test_absent_removes_the_orgs_vhosts_and_user_only(playbook, estate):
 
 
 def test_role_takes_the_broker_sites_and_url_override_from_the_inventory(playbook, boto, estate, tmp_path):
+    """The step role with the run's plan (org_plan filter): broker, sites and the URL override come from the inventory."""
     server = estate
     boto("ssm").delete_parameter(Name=PARAMETER)   # the override map must be what is used
     inventory = tmp_path / "inventory"
@@ -252,13 +253,17 @@ def test_role_takes_the_broker_sites_and_url_override_from_the_inventory(playboo
         "fusion_broker_environment": "qa", "fusion_broker_management_urls": {BROKER: server.proxy.url},
         "ansible_connection": "local", "ansible_python_interpreter": "{{ ansible_playbook_python }}",
     }))
-    (inventory / "xmsqa1.yml").write_text(json.dumps({"orgs": {"hosts": {ORG: {"org_sites": ["store1", "store7"]}}}}))
-    play = [{"name": "Org RabbitMQ", "hosts": ORG, "gather_facts": False,
-             "tasks": [{"name": TASK, "ansible.builtin.import_role": {"name": "fusion.pos.org_rabbitmq"}}]}]
+    (inventory / "xmsqa1.yml").write_text(json.dumps({"orgs": {"hosts": {ORG: {
+        "org_site_title": "XMS QA 1", "org_sites": ["store1", "store7"]}}}}))
+    play = [{"name": "Org RabbitMQ", "hosts": ORG, "gather_facts": False, "tasks": [
+        {"name": "Plan", "ansible.builtin.set_fact": {"plan": "{{ hostvars | fusion.pos.org_plan(ansible_play_hosts) }}"},
+         "run_once": True},
+        {"name": "Step", "ansible.builtin.import_role": {"name": "fusion.pos.org_rabbitmq"}, "run_once": True,
+         "vars": {"org_rabbitmq_orgs": "{{ ansible_play_hosts }}", "org_rabbitmq_plan": "{{ plan }}"}},
+        {"name": TASK, "fusion.pos.fusion_org_result": {"result": "{{ org_rabbitmq_step.results[inventory_hostname] }}"}}]}]
     result = playbook(play, inventory=inventory)
     assert result.rc == 0, result.output[-3000:]
-    assert result.result("fusion.pos.org_rabbitmq : RabbitMQ vhosts, user and permissions of the org", host=ORG)["vhosts"] == [
-        "xmsqa1", "xmsqa1_corp", "xmsqa1_store1", "xmsqa1_store7"]
+    assert result.result(TASK, host=ORG)["vhosts"] == ["xmsqa1", "xmsqa1_corp", "xmsqa1_store1", "xmsqa1_store7"]
     assert sorted(user_permissions(server)) == ["xmsqa1", "xmsqa1_corp", "xmsqa1_store1", "xmsqa1_store7"]
     server.proxy.reset()
     again = playbook(play, inventory=inventory)

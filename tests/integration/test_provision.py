@@ -55,7 +55,9 @@ def test_dry_run_summary_says_nothing_was_changed(provision):
     result = provision("xmsqa1", check=True)
     msg = step(result, "Summary and manual checklist of the org", "xmsqa1")["msg"]
     assert "CHECK MODE: nothing was changed" in msg[0]
-    assert "IAM user (user)" in msg[4] and "secret fusion-pos/qa/xmsqa1/db-login" in msg[4]
+    changed = [line for line in msg if line.startswith("changed: ")]
+    assert len(changed) == 1
+    assert "IAM user (user)" in changed[0] and "secret fusion-pos/qa/xmsqa1/db-login" in changed[0]
 
 
 def test_caller_identity_is_read_once_per_run_for_all_orgs(provision, aws):

@@ -80,7 +80,7 @@ def test_limit_narrows_the_run_to_the_orgs_it_selects(provision, boto):
 def test_an_empty_site_title_given_as_extra_var_is_refused_before_any_aws_call(provision, aws):
     result = provision("xmsqa1", extra_vars={"org_site_title": ""})
     assert result.rc != 0
-    assert "org xmsqa1: org_site_title must be the client's site title" in result.output
+    assert "org xmsqa1 needs org_site_title (the client's site title, a non-empty string), got ''" in result.output
     assert aws.calls() == []
 
 

@@ -39,6 +39,7 @@ def fixture_sandbox():
     port = free_port()
     env = dict((key, value) for key, value in os.environ.items() if not key.startswith(("AWS_", "ANSIBLE_", "FUSION_SANDBOX")))
     env["FUSION_SANDBOX_PORT"] = str(port)
+    env["FUSION_SANDBOX_MINIMAL"] = "1"   # the port is what is tested: no shared.yml, no RabbitMQ
     emulator_dir_existed = (REPO / ".emulator").exists()
 
     def run(*command):
