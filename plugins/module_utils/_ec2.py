@@ -16,7 +16,7 @@ __metaclass__ = type
 import ipaddress
 import re
 
-from ansible_collections.fusion.pos.plugins.module_utils import _naming, _tags
+from ansible_collections.fusion.pos.plugins.module_utils import _tags
 from ansible_collections.fusion.pos.plugins.module_utils._aws import aws_call, FusionModuleError
 
 VPC_CIDR = "10.0.0.0/16"
