@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright: fusion.pos contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""fusion.pos.fusion_org_result: this org's own result of an org step (documented in the module file)."""
+"""fusion.pos.fusion_org_result: this org's own result of one or more org steps (documented in the module file)."""
 
 from __future__ import absolute_import, division, print_function
 
@@ -14,8 +14,48 @@ from ansible.plugins.action import ActionBase
 ARGUMENT_SPEC = dict(
     result=dict(type="raw"),
     step=dict(type="dict"),
+    steps=dict(type="dict"),
+    summary=dict(type="list", elements="str"),
     org=dict(type="str"),
 )
+
+
+def status(entry):
+    """A step's result for one org, compact: what the play shows and AWX keeps per host."""
+    if entry.get("failed"):
+        return {"failed": True, "msg": entry.get("msg", "failed")}
+    return {"changed": bool(entry.get("changed")), "changes": list(entry.get("changes") or [])}
+
+
+def combine(steps, summary=None):
+    """One org's result of several steps (``{label: entry or None}``, in run order).
+
+    Failed when a step failed (``msg``: that step's one line, prefixed with its label); changed when
+    any changed; ``diff``: every step's diff, in order; ``steps``: each step's status, compact
+    (``changed``, ``changes``; ``failed`` and ``msg``) - the full results stay in the registered
+    steps; ``msg``: the summary lines when given (shown like a debug task's).
+    """
+    entries = dict((label, entry) for label, entry in steps.items() if isinstance(entry, dict))
+    result = dict(changed=False, steps=dict((label, status(entry)) for label, entry in entries.items()))
+    diffs, warnings = [], []
+    for label, entry in entries.items():
+        warnings.extend(entry.get("warnings") or [])
+        if entry.get("failed"):
+            result.update(failed=True, msg="%s: %s" % (label, entry.get("msg", "failed")))
+            break
+        result["changed"] = result["changed"] or bool(entry.get("changed"))
+        if entry.get("diff"):
+            diffs.extend(entry["diff"] if isinstance(entry["diff"], list) else [entry["diff"]])
+    if result.get("failed"):
+        result["changed"] = False
+    elif summary is not None:
+        result["msg"] = list(summary)
+        result["_ansible_verbose_always"] = True
+    if diffs:
+        result["diff"] = diffs
+    if warnings:
+        result["warnings"] = warnings
+    return result
 
 
 class ActionModule(ActionBase):
@@ -28,8 +68,12 @@ class ActionModule(ActionBase):
         result = super(ActionModule, self).run(tmp, task_vars)
         del tmp
         _validation, args = self.validate_argument_spec(
-            argument_spec=ARGUMENT_SPEC, mutually_exclusive=[("result", "step")], required_one_of=[("result", "step")])
+            argument_spec=ARGUMENT_SPEC, mutually_exclusive=[("result", "step", "steps")],
+            required_one_of=[("result", "step", "steps")])
         org = args["org"] or (task_vars or {}).get("inventory_hostname")
+        if args["steps"] is not None:
+            result.update(combine(args["steps"], args["summary"]))
+            return result
         if args["step"] is not None:
             mine = (args["step"].get("results") or {}).get(org)
         else:

@@ -185,7 +185,8 @@ def ensure_user(api, name, password, check_mode):
             api_calls.put_user(api, name, {"password": password, "tags": ""})
         return True, {"exists": False}, after
     algorithm = user.get("hashing_algorithm") or DEFAULT_HASHING_ALGORITHM
-    same_password = password_matches(password, user.get("password_hash"), algorithm)
+    # password None: a dry run whose secret does not exist yet (the real run generates a new one)
+    same_password = password is not None and password_matches(password, user.get("password_hash"), algorithm)
     tags = _tags(user.get("tags"))
     before = {"exists": True, "tags": tags, "password": PASSWORD_MATCHES if same_password else PASSWORD_DIFFERS}
     if before == after:
@@ -272,6 +273,10 @@ def org_password(ctx, api):
     params = ctx.params
     path = _naming.secret_path(params["environment"], params["org"], PASSWORD_PURPOSE)
     found = _secrets.read_credentials(_secrets.module_store(ctx), path)
+    if (found is None or not found["password"]) and ctx.check_mode:
+        # A dry run of a new org: the secrets step of the same run would make this secret, so the
+        # user's password would be set from a value nobody has yet: it differs from any present.
+        return None, path
     if found is None or not found["password"]:
         raise FusionModuleError(
             "org %s: its RabbitMQ password secret %s does not exist in the password manager: provision.yml's "

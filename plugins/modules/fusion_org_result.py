@@ -18,6 +18,11 @@ description:
     in AWX.
   - Give it the org's own entry (O(result), the fast way, C(step.results[inventory_hostname])) or
     the whole registered step (O(step)), whose entry for O(org) is taken.
+  - Or give it the org's entries of several steps at once (O(steps), in run order) and its summary
+    lines (O(summary)) - what C(provision.yml) does, so that an org costs one reporting task for the
+    whole run. The org then fails with the first failed step's line (prefixed with the step's
+    label), is changed when any step changed, shows every step's C(--diff), and prints the summary
+    lines like a debug task.
   - Makes no call of any kind; an org that was not part of the step is skipped.
   - This is an action plugin; it runs on the controller.
 author: fusion.pos contributors (@fusion-pos)
@@ -26,13 +31,22 @@ options:
     description:
       - This org's entry of the step's RV(fusion.pos.fusion_org_step#module:results); V(null) when
         the org was not part of the step (the task is then skipped).
-      - Exactly one of O(result) and O(step).
+      - Exactly one of O(result), O(step) and O(steps).
     type: raw
   step:
     description:
       - The whole registered result of M(fusion.pos.fusion_org_step); its entry for O(org) is
         reported. Templating the whole step for every org costs more than O(result).
     type: dict
+  steps:
+    description:
+      - "Step label -> this org's entry of that step (V(null) - the step did not run for the org),
+        in run order. Exactly one of O(result), O(step) and O(steps)."
+    type: dict
+  summary:
+    description: With O(steps), the lines printed for the org when no step failed.
+    type: list
+    elements: str
   org:
     description: The org whose result to report; C(inventory_hostname) when not given.
     type: str
@@ -50,6 +64,13 @@ seealso:
 """
 
 EXAMPLES = r"""
+- name: The org's result of every step, and its summary
+  fusion.pos.fusion_org_result:
+    steps:
+      IAM user: "{{ iam_step.results[inventory_hostname] | default(none) }}"
+      S3 bucket: "{{ bucket_step.results[inventory_hostname] | default(none) }}"
+    summary: ["org {{ inventory_hostname }} done"]
+
 - name: Each org's own result of the IAM step
   fusion.pos.fusion_org_result:
     result: "{{ iam_step.results[inventory_hostname] | default(none) }}"
@@ -61,7 +82,14 @@ changed:
   returned: always
   type: bool
 msg:
-  description: The module's one-line message when the org failed.
-  returned: on failure
-  type: str
+  description:
+    - The module's one-line message when the org failed (with O(steps), prefixed with the step's label).
+    - With O(steps) and O(summary), the summary lines when no step failed.
+  returned: on failure, or with O(summary)
+  type: raw
+steps:
+  description: With O(steps), each step's status for the org - C(changed) and C(changes), or C(failed) and C(msg).
+  returned: with O(steps)
+  type: dict
+  sample: {"IAM user": {"changed": true, "changes": ["user"]}, "secrets": {"changed": false, "changes": []}}
 """

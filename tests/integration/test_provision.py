@@ -11,15 +11,11 @@ from fusion_testlib import OTHER_ACCOUNT_ID, REPO
 
 SANDBOX = REPO / "inventories" / "sandbox"
 TWO_ORGS = "xmsqa1,xmsqa2"
-IAM_TASK = "IAM user of the org, programmatic access only"
-SECRETS_TASK = "Generated secrets of the org"
 
 
-def step(result, name, host):
-    """The result of the role task called ``name`` (ansible prefixes it with the role)."""
-    matches = [res for task, res in result.task_results(host) if task.split(" : ")[-1] == name]
-    assert matches, "no task %r for %s in %s" % (name, host, [task for task, _result in result.task_results(host)])
-    return matches[-1]
+def summary(result, org):
+    """The summary lines the org's result task printed."""
+    return result.org_result(org)["msg"]
 
 
 @pytest.fixture
@@ -45,15 +41,16 @@ def provisioned(provision, aws):
 def test_dry_run_on_an_empty_account_reports_every_step_changed_without_writing(provision, aws):
     result = provision(TWO_ORGS, check=True)
     assert result.rc == 0, result.output
-    steps = [IAM_TASK, "S3 bucket of the org and its bucket policy", SECRETS_TASK]
+    steps = ["iam", "bucket", "secrets"]
     for org in ("xmsqa1", "xmsqa2"):
-        assert [step(result, name, org)["changed"] for name in steps] == [True] * len(steps)
+        assert [result.org_step(name, org)["changed"] for name in steps] == [True] * len(steps)
+        assert result.org_result(org)["changed"] is True
     assert aws.writes() == []
 
 
 def test_dry_run_summary_says_nothing_was_changed(provision):
     result = provision("xmsqa1", check=True)
-    msg = step(result, "Summary and manual checklist of the org", "xmsqa1")["msg"]
+    msg = summary(result, "xmsqa1")
     assert "CHECK MODE: nothing was changed" in msg[0]
     changed = [line for line in msg if line.startswith("changed: ")]
     assert len(changed) == 1
@@ -102,7 +99,7 @@ def test_opt_in_access_key_goes_to_the_password_manager_only(provision, boto):
         SecretId="fusion-pos/dev/xmsdev1/iam-access-key")["SecretString"])
     assert stored["AccessKeyId"] == keys[0]["AccessKeyId"]
     assert stored["SecretAccessKey"] not in result.output
-    assert step(result, IAM_TASK, "xmsdev1")["access_key_secret"]["name"] == "fusion-pos/dev/xmsdev1/iam-access-key"
+    assert result.org_step("iam", "xmsdev1")["access_key_secret"]["name"] == "fusion-pos/dev/xmsdev1/iam-access-key"
 
 
 def test_repeated_run_does_not_add_a_second_access_key(provision, boto, aws):
@@ -121,7 +118,7 @@ def test_an_org_repaired_by_hand_is_put_back_by_the_next_run(provisioned, provis
         {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]}))
     result = provision("xmsqa1")
     assert result.rc == 0, result.output
-    assert step(result, IAM_TASK, "xmsqa1")["changes"] == ["login_profile", "inline_policies"]
+    assert result.org_step("iam", "xmsqa1")["changes"] == ["login_profile", "inline_policies"]
     assert iam.list_user_policies(UserName="rms_xmsqa1")["PolicyNames"] == []
 
 
@@ -129,10 +126,10 @@ def test_taken_bucket_name_gives_a_reported_fallback_that_the_policy_follows(pro
     boto("s3", account=OTHER_ACCOUNT_ID).create_bucket(Bucket="fusion-rms-xmsqa1")
     result = provision("xmsqa1")
     assert result.rc == 0, result.output
-    bucket = step(result, "S3 bucket of the org and its bucket policy", "xmsqa1")["bucket"]
+    bucket = result.org_step("bucket", "xmsqa1")["bucket"]
     assert bucket.startswith("fusion-rms-xmsqa1-")
     policy = json.loads(boto("s3").get_bucket_policy(Bucket=bucket)["Policy"])
     assert {item["Resource"] for item in policy["Statement"] if item["Sid"] == "FusionOrgUserList"} == \
         {"arn:aws:s3:::" + bucket}
-    summary = step(result, "Summary and manual checklist of the org", "xmsqa1")["msg"]
-    assert "S3 bucket: %s (FALLBACK name: fusion-rms-xmsqa1 belongs to someone else)" % bucket in summary
+    lines = summary(result, "xmsqa1")
+    assert "S3 bucket: %s (FALLBACK name: fusion-rms-xmsqa1 belongs to someone else)" % bucket in lines

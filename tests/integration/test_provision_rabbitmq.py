@@ -14,7 +14,6 @@ from rabbitmq_testlib import ADMIN_PASSWORD, ADMIN_USER, amqp_open
 pytestmark = [pytest.mark.rabbitmq, pytest.mark.emulator, pytest.mark.slow]
 
 SANDBOX = REPO / "inventories" / "sandbox"
-RESULT_TASK = "RabbitMQ vhosts, user and permissions of the org"
 
 
 @pytest.fixture
@@ -44,7 +43,7 @@ def org_password(boto, org):
 def test_provision_makes_each_orgs_vhosts_user_and_permissions(provision, broker):
     result = provision("xmsqa1,xmsqa2")
     assert result.rc == 0, result.output[-3000:]
-    assert result.result(RESULT_TASK, "xmsqa1")["changed"] and result.result(RESULT_TASK, "xmsqa2")["changed"]
+    assert result.org_step("rabbitmq", "xmsqa1")["changed"] and result.org_step("rabbitmq", "xmsqa2")["changed"]
     assert sorted(item["name"] for item in broker.api("GET", "/api/vhosts")) == [
         "/", "xmsqa1", "xmsqa1_corp", "xmsqa1_store1", "xmsqa2", "xmsqa2_corp", "xmsqa2_store1", "xmsqa2_store2"]
     permissions = broker.api("GET", "/api/users/rms_xmsqa1/permissions")
@@ -72,7 +71,7 @@ def test_a_dry_run_on_drift_reports_what_the_real_run_then_changes(provision, br
     broker.proxy.reset()
     dry = provision("xmsqa1", check=True, diff=True)
     assert dry.rc == 0 and broker.proxy.writes() == []
-    planned = dry.result(RESULT_TASK, "xmsqa1")
-    real = provision("xmsqa1", diff=True).result(RESULT_TASK, "xmsqa1")
+    planned = dry.org_step("rabbitmq", "xmsqa1")
+    real = provision("xmsqa1", diff=True).org_step("rabbitmq", "xmsqa1")
     assert planned["changed"] is True and planned["changes"] == real["changes"]
     assert planned["diff"] == real["diff"]

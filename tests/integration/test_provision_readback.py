@@ -64,7 +64,7 @@ def test_secret_exists_at_the_convention_path_with_the_org_tag(client, org, purp
 
 
 def test_summary_names_what_is_in_use_and_the_manual_checklist(state):
-    matches = [res for task, res in state.task_results("xmsqa1") if task.endswith("Summary and manual checklist of the org")]
+    matches = [res for task, res in state.task_results("xmsqa1") if task == "Result of the org"]
     msg = "\n".join(matches[0]["msg"])
     assert "IAM user: rms_xmsqa1" in msg
     assert "secrets: fusion-pos/qa/xmsqa1/db-login, fusion-pos/qa/xmsqa1/rabbitmq" in msg

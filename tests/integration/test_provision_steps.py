@@ -10,9 +10,6 @@ import pytest
 from fusion_testlib import REPO, module_play
 
 SANDBOX = REPO / "inventories" / "sandbox"
-IAM_TASK = "IAM user of the org, programmatic access only"
-S3_TASK = "S3 bucket of the org and its bucket policy"
-SECRETS_TASK = "Generated secrets of the org"
 
 
 @pytest.fixture
@@ -45,20 +42,22 @@ def test_an_org_that_fails_a_step_stops_there_and_the_other_org_goes_on(provisio
     result = provision("xmsqa1,xmsqa2")
     assert result.rc != 0
     assert result.failed("xmsqa2") == 1 and result.failed("xmsqa1") == 0
-    assert "refusing to use it for org xmsqa2" in result.result(S3_TASK, "xmsqa2")["msg"]
+    assert "refusing to use it for org xmsqa2" in result.org_result("xmsqa2")["msg"]
+    assert result.org_result("xmsqa2")["msg"].startswith("S3 bucket and policy: ")
     assert users(boto) == ["rms_xmsqa1", "rms_xmsqa2"]
     assert secret_names(boto) == ["fusion-pos/qa/xmsqa1/db-login", "fusion-pos/qa/xmsqa1/rabbitmq"]
 
 
 def test_the_failed_org_gets_one_line_naming_resource_and_cause(provision, foreign_bucket_for_xmsqa2):
-    msg = provision("xmsqa1,xmsqa2").result(S3_TASK, "xmsqa2")["msg"]
-    assert "\n" not in msg and msg.startswith("bucket fusion-rms-xmsqa2: ")
+    msg = provision("xmsqa1,xmsqa2").org_result("xmsqa2")["msg"]
+    assert "\n" not in msg and msg.startswith("S3 bucket and policy: bucket fusion-rms-xmsqa2: ")
 
 
 def test_each_org_reports_its_own_changes_in_the_recap(provision):
     result = provision("xmsqa1,xmsqa2")
     assert result.rc == 0, result.output
-    assert result.changed("xmsqa1") == 3 and result.changed("xmsqa2") == 3
+    assert result.changed("xmsqa1") == 1 and result.changed("xmsqa2") == 1
+    assert result.org_result("xmsqa1")["steps"]["IAM user"] == {"changed": True, "changes": ["user"]}
     assert result.changed("localhost") == 0
 
 
@@ -66,7 +65,7 @@ def test_each_org_shows_its_own_diff(provision):
     result = provision("xmsqa1,xmsqa2", check=True, diff=True)
     assert result.rc == 0, result.output
     for org in ("xmsqa1", "xmsqa2"):
-        diff = result.result(IAM_TASK, org)["diff"]
+        diff = result.org_result(org)["diff"][0]
         assert diff["before_header"] == "IAM user rms_%s" % org
         assert diff["before"]["user"] is False and diff["after"]["user"] is True
 

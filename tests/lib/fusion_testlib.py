@@ -29,6 +29,17 @@ TEST_SECRET_KEY = "fusion-test-secret-key-not-real"
 READ_PREFIXES = ("Describe", "Get", "List", "Head", "Lookup", "Search", "Check", "Batch Get")
 
 
+# provision.yml's org steps (run once for all orgs) and its one per-org result task
+STEP_TASKS = {
+    "iam": "IAM users of the orgs",
+    "bucket": "S3 buckets and bucket policies of the orgs",
+    "secrets": "Generated secrets of the orgs",
+    "database": "Databases and logins of the orgs",
+    "rabbitmq": "RabbitMQ vhosts, users and permissions of the orgs",
+}
+ORG_RESULT_TASK = "Result of the org"
+
+
 class Call:
     """One request the emulator received."""
 
@@ -161,6 +172,24 @@ class PlaybookResult:
         matches = [res for task, res in self.task_results(host) if task == name]
         assert matches, "no task named %r in %s" % (name, [task for task, _result in self.task_results(host)])
         return matches[-1]
+
+    def org_step(self, step, org):
+        """``org``'s full result of one org step (``STEP_TASKS``) of provision.yml: the step task runs once
+        for all orgs and holds every org's result under ``results``."""
+        found = None
+        for play in (self.data or {}).get("plays", []):
+            for task in play.get("tasks", []):
+                if STEP_TASKS[step] not in task["task"]["name"]:
+                    continue
+                for result in task.get("hosts", {}).values():
+                    if org in (result.get("results") or {}):
+                        found = result["results"][org]
+        assert found is not None, "no %s step result for %s" % (step, org)
+        return found
+
+    def org_result(self, org):
+        """The result of provision.yml's "Result of the org" task for ``org`` (status of every step, summary)."""
+        return self.result(ORG_RESULT_TASK, org)
 
     @property
     def stats(self):
