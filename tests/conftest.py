@@ -37,6 +37,17 @@ def boto(aws):
 
 
 @pytest.fixture
+def provision(playbook, aws):
+    """``provision(org, extra_vars=None, **options)``: provision.yml on the sandbox inventory, against this emulator."""
+    def run(org, extra_vars=None, **kwargs):
+        variables = {"org": org, "aws_endpoint_url": aws.url}
+        variables.update(extra_vars or {})
+        kwargs.setdefault("inventory", REPO / "inventories" / "sandbox")
+        return playbook("provision.yml", extra_vars=variables, **kwargs)
+    return run
+
+
+@pytest.fixture
 def playbook(aws):
     """``playbook(plays_or_path, **options)``: a real ansible-playbook run against the emulator."""
     def run(plays, **kwargs):

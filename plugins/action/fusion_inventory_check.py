@@ -12,7 +12,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible.plugins.action import ActionBase
+from ansible_collections.fusion.pos.plugins.plugin_utils._controller import ControllerAction
 
 from ansible_collections.fusion.pos.plugins.plugin_utils._inventory import Tree, inventory_root
 from ansible_collections.fusion.pos.plugins.plugin_utils._run_orgs import resolve_run
@@ -38,10 +38,7 @@ def inventory_check(path, org=None, groups=None):
     return result
 
 
-class ActionModule(ActionBase):
-    TRANSFERS_FILES = False
-    _requires_connection = False
-    _supports_check_mode = True
+class ActionModule(ControllerAction):
 
     def run(self, tmp=None, task_vars=None):
         result = super(ActionModule, self).run(tmp, task_vars)

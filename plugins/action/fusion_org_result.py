@@ -9,7 +9,7 @@ __metaclass__ = type
 
 import copy
 
-from ansible.plugins.action import ActionBase
+from ansible_collections.fusion.pos.plugins.plugin_utils._controller import ControllerAction
 
 ARGUMENT_SPEC = dict(
     result=dict(type="raw"),
@@ -58,11 +58,7 @@ def combine(steps, summary=None):
     return result
 
 
-class ActionModule(ActionBase):
-    TRANSFERS_FILES = False
-    _requires_connection = False
-    _supports_check_mode = True
-    _supports_async = False
+class ActionModule(ControllerAction):
 
     def run(self, tmp=None, task_vars=None):
         result = super(ActionModule, self).run(tmp, task_vars)

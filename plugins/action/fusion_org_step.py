@@ -11,7 +11,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible.errors import AnsibleActionFail
-from ansible.plugins.action import ActionBase
+from ansible_collections.fusion.pos.plugins.plugin_utils._controller import ControllerAction
 
 from ansible_collections.fusion.pos.plugins.module_utils._aws import CONNECTION_ARGS
 from ansible_collections.fusion.pos.plugins.plugin_utils import _org_step
@@ -50,11 +50,7 @@ def org_parameters(args):
     return per_org
 
 
-class ActionModule(ActionBase):
-    TRANSFERS_FILES = False
-    _requires_connection = False
-    _supports_check_mode = True
-    _supports_async = False
+class ActionModule(ControllerAction):
 
     def run(self, tmp=None, task_vars=None):
         result = super(ActionModule, self).run(tmp, task_vars)

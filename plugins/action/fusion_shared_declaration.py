@@ -15,7 +15,7 @@ __metaclass__ = type
 
 from ansible.errors import AnsibleActionFail
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
-from ansible.plugins.action import ActionBase
+from ansible_collections.fusion.pos.plugins.plugin_utils._controller import ControllerAction
 
 from ansible_collections.fusion.pos.plugins.plugin_utils._shared_declaration import (
     DECLARATION_SPEC, DeclarationError, argument_refusal, build_plan,
@@ -36,10 +36,7 @@ def shared_plan(args):
     return dict(changed=False, plan=plan, msg=scope_message(plan))
 
 
-class ActionModule(ActionBase):
-    TRANSFERS_FILES = False
-    _requires_connection = False
-    _supports_check_mode = True
+class ActionModule(ControllerAction):
 
     def run(self, tmp=None, task_vars=None):
         result = super(ActionModule, self).run(tmp, task_vars)

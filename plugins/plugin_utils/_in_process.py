@@ -14,19 +14,15 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible.errors import AnsibleActionFail
-from ansible.plugins.action import ActionBase
+from ansible_collections.fusion.pos.plugins.plugin_utils._controller import ControllerAction
 
 from ansible_collections.fusion.pos.plugins.module_utils._aws import BOTO3_IMPORT_ERROR
 from ansible_collections.fusion.pos.plugins.module_utils._module import Context, run_resource
 
 
-class InProcessAction(ActionBase):
+class InProcessAction(ControllerAction):
     """Base class: set ``RESOURCE`` to the module's ``Resource``."""
 
-    TRANSFERS_FILES = False
-    _requires_connection = False
-    _supports_check_mode = True
-    _supports_async = False
     RESOURCE = None
 
     def run(self, tmp=None, task_vars=None):

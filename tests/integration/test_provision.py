@@ -19,17 +19,6 @@ def summary(result, org):
 
 
 @pytest.fixture
-def provision(playbook, aws):
-    """``provision(org, **options)``: provision.yml on the sandbox inventory, against this emulator."""
-    def run(org, extra_vars=None, **kwargs):
-        variables = {"org": org, "aws_endpoint_url": aws.url}
-        variables.update(extra_vars or {})
-        kwargs.setdefault("inventory", SANDBOX)
-        return playbook("provision.yml", extra_vars=variables, **kwargs)
-    return run
-
-
-@pytest.fixture
 def provisioned(provision, aws):
     """Two orgs provisioned for real, the recorder restarted afterwards."""
     result = provision(TWO_ORGS)

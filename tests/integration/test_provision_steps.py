@@ -7,19 +7,8 @@ org's failure isolated, per-org --diff, --limit, module_defaults of the action g
 
 import pytest
 
-from fusion_testlib import REPO, module_play
+from fusion_testlib import module_play
 
-SANDBOX = REPO / "inventories" / "sandbox"
-
-
-@pytest.fixture
-def provision(playbook, aws):
-    def run(org, extra_vars=None, **kwargs):
-        variables = {"org": org, "aws_endpoint_url": aws.url}
-        variables.update(extra_vars or {})
-        kwargs.setdefault("inventory", SANDBOX)
-        return playbook("provision.yml", extra_vars=variables, **kwargs)
-    return run
 
 
 def users(boto):
