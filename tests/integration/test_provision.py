@@ -7,9 +7,8 @@ import json
 
 import pytest
 
-from fusion_testlib import OTHER_ACCOUNT_ID, REPO
+from fusion_testlib import OTHER_ACCOUNT_ID
 
-SANDBOX = REPO / "inventories" / "sandbox"
 TWO_ORGS = "xmsqa1,xmsqa2"
 
 
