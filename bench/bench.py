@@ -9,6 +9,8 @@ Scenarios (``--scenarios``, comma-separated; default: all of them):
   provision                                provision.yml for each --orgs count, on a temporary copy of
                                            inventories/ whose sandbox holds exactly the generated orgs
   floor                                    the same AWS calls from a bare boto3 script (bench/floor.py)
+  provision_rabbitmq                       provision.yml with its RabbitMQ step against a real RabbitMQ
+                                           (the node of the tests), to price that step per org
   s3_stock, s3_fusion, s3_fusion_one_task  the per-org S3 work only (bench/playbooks/), for each --orgs count
   shared                                   shared.yml on the sandbox inventory (no orgs: one row per run)
 
@@ -41,6 +43,7 @@ import yaml
 
 REPO = pathlib.Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tests" / "lib"))
+sys.path.insert(0, str(REPO / ".deps"))
 import fusion_testlib  # noqa: E402  pylint: disable=wrong-import-position
 
 CONTROLLER_ACTIONS = {
@@ -105,6 +108,53 @@ def sandbox_inventory(directory, count, url):  # pylint: disable=unused-argument
     return REPO / "inventories" / "sandbox", {"aws_endpoint_url": url}
 
 
+class RabbitMQBroker:
+    """A real RabbitMQ node standing in for the broker mq-POS-01 (started on first use, behind a counting proxy)."""
+
+    def __init__(self, directory):
+        self.directory = pathlib.Path(directory)
+        self.server = self.proxy = None
+
+    def ensure(self):
+        import rabbitmq_testlib  # pylint: disable=import-outside-toplevel
+        if self.server is None:
+            why = rabbitmq_testlib.available()
+            if why:
+                raise BenchFailure("no RabbitMQ for the RabbitMQ scenario: %s" % why)
+            self.server = rabbitmq_testlib.RabbitMQServer(self.directory / "rabbitmq").start()
+            self.proxy = rabbitmq_testlib.CountingProxy(self.server.management_url)
+        self.server.clean()
+        return rabbitmq_testlib
+
+    def stop(self):
+        if self.proxy is not None:
+            self.proxy.stop()
+        if self.server is not None:
+            self.server.stop()
+
+
+BROKER = []
+
+
+def rabbitmq_provision_inventory(directory, count, url):
+    """provision_inventory plus the broker mq-POS-01 in the emulator, its admin secret and a real RabbitMQ."""
+    if not BROKER:
+        BROKER.append(RabbitMQBroker(directory))
+    lib = BROKER[0].ensure()
+    import boto3  # pylint: disable=import-outside-toplevel
+    kwargs = dict(endpoint_url=url, region_name="us-east-1", aws_access_key_id=fusion_testlib.TEST_ACCESS_KEY,
+                  aws_secret_access_key=fusion_testlib.TEST_SECRET_KEY)
+    boto3.client("mq", **kwargs).create_broker(
+        BrokerName="mq-POS-01", DeploymentMode="SINGLE_INSTANCE", EngineType="RABBITMQ", EngineVersion="3.13",
+        HostInstanceType="mq.t3.micro", PubliclyAccessible=True, AutoMinorVersionUpgrade=True,
+        Users=[{"Username": "admin", "Password": "not-the-local-one-1234"}])
+    boto3.client("secretsmanager", **kwargs).create_secret(
+        Name="fusion-pos/qa/mq-POS-01/admin", SecretString=json.dumps({"username": lib.ADMIN_USER, "password": lib.ADMIN_PASSWORD}))
+    inventory, extra = provision_inventory(directory, count, url)
+    extra.update(fusion_rabbitmq_available=True, fusion_broker_management_urls={"mq-POS-01": BROKER[0].proxy.url})
+    return inventory, extra
+
+
 def floor_orgs(directory, count, url):  # pylint: disable=unused-argument
     """No inventory: the floor script takes the org names."""
     return None, {"orgs": org_names(count)}
@@ -113,6 +163,8 @@ def floor_orgs(directory, count, url):  # pylint: disable=unused-argument
 SCENARIOS = {
     "provision_stock": {"playbook": REPO / "bench/playbooks/provision_stock.yml", "inventory": org_inventory,
                         "label": "stock amazon.aws (caller, iam_user, s3_bucket, s3_object)"},
+    "provision_rabbitmq": {"playbook": REPO / "provision.yml", "inventory": rabbitmq_provision_inventory, "dry_run": True,
+                           "label": "provision.yml with its RabbitMQ step (a real RabbitMQ for mq-POS-01)", "rabbitmq": True},
     "floor": {"script": REPO / "bench/floor.py", "inventory": floor_orgs,
               "label": "floor: the same calls from a bare boto3 script"},
     "s3_stock": {"playbook": REPO / "bench/playbooks/s3_stock.yml", "inventory": org_inventory,
@@ -173,6 +225,8 @@ def run_once(emulator, scenario, inventory, forks, extra_vars, what, check=False
     if "script" in scenario:
         return run_script(emulator, scenario, extra_vars, what)
     emulator.reset_recording()
+    if scenario.get("rabbitmq"):
+        BROKER[0].proxy.reset()
     start = time.monotonic()
     result = fusion_testlib.run_playbook(
         scenario["playbook"], emulator.url, inventory=inventory, extra_vars=extra_vars, check=check,
@@ -188,8 +242,12 @@ def run_once(emulator, scenario, inventory, forks, extra_vars, what, check=False
     calls = emulator.calls()
     writes = sum(1 for call in calls if call.is_write)
     changed = sum(host.get("changed", 0) for host in result.stats.values())
+    api = None
+    if scenario.get("rabbitmq"):  # the run is over: nothing writes the proxy's list any more
+        api = {"requests": len(BROKER[0].proxy.requests), "writes": len(BROKER[0].proxy.writes())}
+        print("  RabbitMQ management API: %(requests)d requests, %(writes)d writes (PUT/DELETE/POST)" % api, file=sys.stderr)
     modules, local = count_module_runs(result.data)
-    return {"wall": wall, "calls": len(calls), "writes": writes, "reads": len(calls) - writes,
+    return {"rabbitmq_api": api, "wall": wall, "calls": len(calls), "writes": writes, "reads": len(calls) - writes,
             "modules": modules, "modules_localhost": local, "changed": changed,
             "write_actions": sorted(set("%s:%s" % (call.service, call.action or call.method) for call in calls if call.is_write))}
 
@@ -304,6 +362,8 @@ def main(argv=None):
                         print("FAILED: %s:\n%s" % (what, traceback.format_exc()), file=sys.stderr)
         finally:
             emulator.stop()
+            for broker in BROKER:
+                broker.stop()
     table = "%s\n\n%s\n\nMachine: %s before the benchmark, %s after; forks %d.\n" % (
         format_table(rows), comparison(rows), load_before, load(), args.forks)
     print(table)
