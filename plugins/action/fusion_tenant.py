@@ -138,6 +138,8 @@ class ActionModule(ActionBase):
         ctx = Context(dict((key, args.get(key)) for key in CONNECTION_ARGS))
         try:
             _naming.validate_pos_host(host)
+            if not args["tenants_folder"].strip():
+                raise TenantError("no MonitorTenantsFolder declared (host variable pos_monitor_tenants_folder)")
             for org in orgs:
                 if org not in args["plan"]:
                     raise TenantError("org %s has no entry in the plan given to the task" % org)
