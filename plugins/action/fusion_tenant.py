@@ -161,10 +161,13 @@ class ActionModule(ActionBase):
                 try:
                     server, port = self._server(ctx, entry, endpoints)
                     passwords[org] = self._password(store, entry, check_mode)
+                    host_name = (entry["tenant_host"] if "tenant_host" in entry
+                                 else _naming.tenant_host_name(org, entry.get("pos_domain") or _naming.DEFAULT_POS_DOMAIN))
                     entries[org] = _tenant.tenant_entry(
-                        entry.get("tenant_host") or _naming.tenant_host_name(org, entry.get("pos_domain") or _naming.DEFAULT_POS_DOMAIN),
+                        host_name or "",
                         _tenant.connection_string(server, port, entry.get("db_name") or _naming.org_db_name(org),
-                                                  entry.get("db_login") or _naming.org_db_login(org), passwords[org]))
+                                                  entry.get("db_login") or _naming.org_db_login(org), passwords[org]),
+                        recipe=entry.get("recipe") or _tenant.RECIPE)
                 except (FusionAWSError, FusionModuleError, _naming.NamingError) as exc:
                     results[org] = dict(failed=True, changed=False, msg=str(exc))
             # 3. the host's list, the new list, one write when anything differs

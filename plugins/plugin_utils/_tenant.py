@@ -24,6 +24,7 @@ import re
 from collections import OrderedDict
 
 FILE_NAME = "tenants.json"
+RECIPE = "POS_Tenant"
 MASK = "********"
 DATABASE_PROVIDER = "SqlConnection"   # SQL Server, as POS Server's tenant settings spell it
 DEFAULT_PORT = 1433
@@ -55,12 +56,12 @@ def connection_string(server, port, database, login, password):
                                                                                quote_value(password))
 
 
-def tenant_entry(host_name, connection):
+def tenant_entry(host_name, connection, recipe=None):
     """The settings fusion.pos manages for a tenant (docs/specification.md section 3)."""
     return OrderedDict([
         ("RequestUrlHost", host_name),
         ("RequestUrlPrefix", ""),
-        ("RecipeName", "POS_Tenant"),
+        ("RecipeName", recipe or RECIPE),
         ("DatabaseProvider", DATABASE_PROVIDER),
         ("TablePrefix", ""),
         ("ConnectionString", connection),
