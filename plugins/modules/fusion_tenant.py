@@ -49,9 +49,9 @@ options:
     description:
       - "The validated plan of C(provision.yml), C({org: entry}): C(org), C(environment), C(tenant_host),
         C(db_name), C(db_login), C(rds_instance), C(rds_region), C(rds_endpoint), C(pos_version) per org."
-      - The key is the tenant's name; the entry's C(org) owns the password (C(fusion-pos/<environment>/<org>/db-login)),
-        so the host's default tenant is C({Default: {org: POSNN, tenant_host: "", db_name: POS_POSNN, ...}}).
-        An optional C(recipe) replaces C(POS_Tenant).
+      - "The key is the tenant's name; the entry's C(org) owns the password (C(fusion-pos/<environment>/<org>/db-login)),
+        so the host's default tenant is C({Default: {org: POSNN, tenant_host: '', db_name: POS_POSNN, ...}}).
+        An optional C(recipe) replaces C(POS_Tenant)."
     type: dict
     required: true
   secret_backend:
