@@ -8,8 +8,9 @@ decisions in docs/tenant-and-dns.md. On the controller: the POS host's pinned ve
 PosVersion tag, one EC2 read), each org's RDS endpoint and database password (password manager),
 the new tenant list, the masked diff. Through the task's connection (the POS host): one read of
 tenants.json (slurp / win_slurp) and, only when a tenant differs and not in check mode, one run of
-fusion_tenant_file (fusion_win_tenant_file on Windows), whose no_log arguments carry the passwords; they never reach a file, the
-output or a return value on the controller.
+fusion_tenant_file (on Windows: plugin_utils/_tenant_file.ps1 through ansible.windows.win_powershell),
+whose no_log arguments carry the passwords; they never reach a file, the output or a return value on
+the controller.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -17,6 +18,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import base64
+import os
 
 from ansible.errors import AnsibleActionFail
 from ansible.plugins.action import ActionBase
@@ -40,6 +42,7 @@ ARGUMENT_SPEC = dict(
     **_CONNECTION
 )
 LOGIN_PURPOSE = "db-login"
+WINDOWS_SCRIPT = os.path.join(os.path.dirname(os.path.abspath(_tenant.__file__)), "_tenant_file.ps1")
 PENDING_PASSWORD = "(made by the secrets step of a real run)"
 
 
@@ -72,19 +75,25 @@ class ActionModule(ActionBase):
             raise TenantError("cannot read %s on the POS host: %s" % (path, exc))
 
     def _write_file(self, path, text, secrets, task_vars):
-        if not self._powershell() and not self._is_pipelining_enabled("new"):
+        if self._powershell():
+            # Windows: the script beside this code, run by ansible.windows.win_powershell
+            with open(WINDOWS_SCRIPT) as handle:
+                module, module_args = "ansible.windows.win_powershell", {
+                    "script": handle.read(), "parameters": {"Path": path, "Content": text, "Secrets": secrets}}
+        elif self._is_pipelining_enabled("new"):
+            module, module_args = "fusion.pos.fusion_tenant_file", {"path": path, "content": text, "secrets": secrets}
+        else:
             raise TenantError("the connection to the POS host must use pipelining (ansible_pipelining: true), so that "
                               "the passwords never land in a file on the controller")
         saved = self._task.no_log
         self._task.no_log = True   # the module's arguments go with _ansible_no_log
         try:
-            module = "fusion.pos.fusion_win_tenant_file" if self._powershell() else "fusion.pos.fusion_tenant_file"
-            answer = self._execute_module(module_name=module, task_vars=task_vars,
-                                          module_args={"path": path, "content": text, "secrets": secrets})
+            answer = self._execute_module(module_name=module, module_args=module_args, task_vars=task_vars)
         finally:
             self._task.no_log = saved
         if answer.get("failed"):
-            raise TenantError("cannot write %s on the POS host: %s" % (path, " ".join(str(answer.get("msg")).split())))
+            msg = (answer.get("result") or {}).get("msg") if isinstance(answer.get("result"), dict) else None
+            raise TenantError("cannot write %s on the POS host: %s" % (path, " ".join(str(msg or answer.get("msg")).split())))
 
     # ---- on the controller ---------------------------------------------------------------------
 

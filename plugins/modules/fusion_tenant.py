@@ -23,9 +23,9 @@ description:
     refused; the other orgs go on.
   - One read of the file through the connection (M(ansible.builtin.slurp) or
     M(ansible.windows.win_slurp) by the connection's shell) and, only when a tenant differs and not in
-    check mode, one run of M(fusion.pos.fusion_tenant_file) on the host, which writes the file
-    atomically. The passwords travel only as that module's C(no_log) arguments, so they exist on the
-    host's file and nowhere in the controller's output, files or return values; over a POSIX
+    check mode, one write on the host - M(fusion.pos.fusion_tenant_file) over POSIX, a PowerShell script
+    through M(ansible.windows.win_powershell) over Windows - atomic, and only when the content differs.
+    The passwords travel only as that module's C(no_log) arguments, so they exist on the host's file and nowhere in the controller's output, files or return values; over a POSIX
     connection pipelining is required (C(ansible_pipelining=true)), otherwise the task is refused.
   - C(--diff) shows each tenant before and after with its password masked (C(********), or
     C(******** (differs)) when the stored one is not the password manager's).
@@ -74,6 +74,7 @@ attributes:
       - Per org, in RV(results); passwords masked.
 seealso:
   - module: fusion.pos.fusion_tenant_file
+  - module: ansible.windows.win_powershell
 """
 
 EXAMPLES = r"""

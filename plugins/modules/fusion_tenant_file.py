@@ -17,10 +17,9 @@ description:
   - Replaces each token of O(secrets) in O(content) by its value and writes the result to O(path)
     atomically (a temporary file in the same folder, then a rename), only when the file's content
     differs. The passwords exist only in memory and in the target file.
-  - The Python module for POSIX hosts (the sandbox's local folder); Windows POS hosts run its
-    PowerShell twin M(fusion.pos.fusion_win_tenant_file) (two names, because a connection without a
-    PowerShell shell would otherwise pick the C(.ps1) of a same-named pair). The action chooses by
-    the connection's shell.
+  - For POSIX hosts (the sandbox's local folder); on Windows POS hosts the action runs the same
+    steps as a PowerShell script (C(plugins/plugin_utils/_tenant_file.ps1)) through
+    M(ansible.windows.win_powershell). The action chooses by the connection's shell.
   - The folder must exist (it is POS Server's C(MonitorTenantsFolder)).
 author: fusion.pos contributors (@fusion-pos)
 options:

@@ -41,8 +41,8 @@ def _database_line(entry, database):
 def _rabbitmq_line(entry, rabbitmq):
     if not rabbitmq:
         return "RabbitMQ: not provisioned in this run"
-    return "RabbitMQ: vhosts %s; user %s on %s" % (", ".join(rabbitmq.get("vhosts") or entry.get("vhosts") or []),
-                                                  entry.get("rabbitmq_user"), rabbitmq.get("broker") or entry.get("broker"))
+    vhosts = ", ".join(rabbitmq.get("vhosts") or entry.get("vhosts") or [])
+    return "RabbitMQ: vhosts %s; user %s on %s" % (vhosts, entry.get("rabbitmq_user"), rabbitmq.get("broker") or entry.get("broker"))
 
 
 def _dns_line(entry, dns):
@@ -59,8 +59,8 @@ def _dns_line(entry, dns):
 def _tenant_line(entry, tenant):
     if not tenant:
         return "tenant: not provisioned in this run"
-    return "tenant: %s (host name %s) in %s on %s, POS %s" % (tenant.get("tenant"), tenant.get("host_name"), tenant.get("file"),
-                                                            tenant.get("pos_host"), tenant.get("pos_version"))
+    return "tenant: %s (host name %s) in %s on %s, POS %s" % (
+        tenant.get("tenant"), tenant.get("host_name"), tenant.get("file"), tenant.get("pos_host"), tenant.get("pos_version"))
 
 
 def org_lines(org, entry, caller, iam, bucket, secrets, check_mode, database=None, rabbitmq=None, dns=None, tenant=None):

@@ -52,8 +52,8 @@ def quote_value(value):
 
 def connection_string(server, port, database, login, password):
     """SQL Server connection string of the org's database (TLS on)."""
-    return "Server=%s,%d;Database=%s;User ID=%s;Password=%s;Encrypt=True" % (server, int(port), database, login,
-                                                                               quote_value(password))
+    return "Server=%s,%d;Database=%s;User ID=%s;Password=%s;Encrypt=True" % (
+        server, int(port), database, login, quote_value(password))
 
 
 def tenant_entry(host_name, connection, recipe=None):
