@@ -25,8 +25,9 @@ description:
     M(ansible.windows.win_slurp) by the connection's shell) and, only when a tenant differs and not in
     check mode, one write on the host - M(fusion.pos.fusion_tenant_file) over POSIX, a PowerShell script
     through M(ansible.windows.win_powershell) over Windows - atomic, and only when the content differs.
-    The passwords travel only as that module's C(no_log) arguments, so they exist on the host's file and nowhere in the controller's output, files or return values; over a POSIX
-    connection pipelining is required (C(ansible_pipelining=true)), otherwise the task is refused.
+    The passwords travel only as that module's C(no_log) arguments, so they exist on the host's file
+    and nowhere in the controller's output, files or return values; over a POSIX connection
+    pipelining is required (C(ansible_pipelining=true)), otherwise the task is refused.
   - C(--diff) shows each tenant before and after with its password masked (C(********), or
     C(******** (differs)) when the stored one is not the password manager's).
   - This is an action plugin; AWS is read on the controller, the file on the POS host.
