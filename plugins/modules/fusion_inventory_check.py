@@ -21,7 +21,7 @@ description:
     rule of the collection, also used by M(fusion.pos.fusion_shared_declaration)).
   - Each org is one file C(<org>.yml) declaring exactly one host, the org, in group C(orgs), with
     C(org_site_title) and optionally C(fusion_environment), C(org_sites), C(org_placement),
-    C(org_iam_access_key), C(org_pos_domain); nothing else. A file named like an org ID is always
+    C(org_iam_access_key), C(org_pos_domain), C(org_pos_version); nothing else. A file named like an org ID is always
     taken for an org file; other files without an C(orgs) group (for example C(pos_hosts.yml) of the
     shared infrastructure) are left to their own checks.
   - Org IDs follow the org-ID rule, every name derived from them fits its AWS limit, and they are

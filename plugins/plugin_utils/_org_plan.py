@@ -8,11 +8,12 @@ vars: ``-e org_site_title=''`` is refused like an empty title in a file) and ret
 entry, the one place later steps take their per-org values from:
 
     {org, environment, site_title, sites, vhosts, placement, iam_access_key, pos_domain, tenant_host,
-     iam_user, bucket, db_name, db_login, rabbitmq_user, secret_prefix}
+     iam_user, bucket, db_name, db_login, rabbitmq_user, secret_prefix, pos_host, pos_host_region,
+     pos_version, hosted_zone}
 
 Each entry also resolves the org's shared resources (``rds_instance``, ``broker`` and their
-regions, endpoint overrides, the broker's environment): its ``org_placement`` first, then the
-inventory's defaults (``RUN_VARIABLES``).
+regions, endpoint overrides, the broker's environment, the POS host and the Route 53 hosted zone of
+the POS domain): its ``org_placement`` first, then the inventory's defaults (``RUN_VARIABLES``).
 
 ``plan(values_by_org)`` does it for every org of the run and raises ``PlanError`` with every
 problem, one line each. The inventory check (plugin_utils/_inventory) applies the same
@@ -26,10 +27,11 @@ __metaclass__ = type
 from ansible_collections.fusion.pos.plugins.module_utils import _naming
 
 ORG_VARIABLES = ("org_site_title", "fusion_environment", "org_sites", "org_placement", "org_iam_access_key",
-                 "org_pos_domain")
+                 "org_pos_domain", "org_pos_version")
 # Environment-wide settings each org's plan entry resolves (its placement first, then these).
 RUN_VARIABLES = ("fusion_region", "fusion_default_rds_instance", "fusion_default_broker", "fusion_broker_environment",
-                 "fusion_rds_endpoints", "fusion_broker_management_urls", "shared_rds_instances", "shared_brokers")
+                 "fusion_rds_endpoints", "fusion_broker_management_urls", "shared_rds_instances", "shared_brokers",
+                 "fusion_default_pos_host", "fusion_pos_hosted_zone")
 PLACEMENT_MODES = ("shared", "shared-new", "dedicated")
 PLACEMENT_KEYS = {
     "mode": None,
@@ -78,6 +80,9 @@ def check_org_values(org, values):
                 PLACEMENT_KEYS[key](value)
             except _naming.NamingError as exc:
                 errors.append("org_placement.%s: %s" % (key, exc))
+    version = values.get("org_pos_version")
+    if version is not None and (not isinstance(version, str) or not version.strip()):
+        errors.append("org_pos_version must be a POS Server version string such as '24.2.1', got %r" % (version,))
     access_key = values.get("org_iam_access_key", False)
     if access_key is not None and not isinstance(access_key, bool):
         errors.append("org_iam_access_key must be true or false, got %r" % (access_key,))
@@ -117,6 +122,10 @@ def check_run_values(org, values):
             _naming.validate_environment(values["fusion_broker_environment"])
         _shared(values, "rds_instance", "fusion_default_rds_instance", _naming.validate_rds_instance)
         _shared(values, "broker", "fusion_default_broker", _naming.validate_broker)
+        _shared(values, "pos_host", "fusion_default_pos_host", _naming.validate_pos_host)
+        zone = values.get("fusion_pos_hosted_zone")
+        if zone is not None and not isinstance(zone, str):
+            raise _naming.NamingError("fusion_pos_hosted_zone must be a hosted zone name or ID (or empty), got %r" % (zone,))
         _naming.validate_region(values.get("fusion_region"))
     except _naming.NamingError as exc:
         return ["org %s: %s" % (org, exc)]
@@ -130,15 +139,20 @@ def org_entry(org, values):
     domain = values.get("org_pos_domain") or _naming.DEFAULT_POS_DOMAIN
     instance = _shared(values, "rds_instance", "fusion_default_rds_instance", _naming.validate_rds_instance)
     broker = _shared(values, "broker", "fusion_default_broker", _naming.validate_broker)
+    rds_region = _region_of(values, "shared_rds_instances", instance)
     return dict(
         rds_instance=instance,
-        rds_region=_region_of(values, "shared_rds_instances", instance),
+        rds_region=rds_region,
         rds_endpoint=(values.get("fusion_rds_endpoints") or {}).get(instance),
         broker=broker,
         broker_region=_region_of(values, "shared_brokers", broker),
         broker_environment=values.get("fusion_broker_environment") or environment,
         broker_management_url=(values.get("fusion_broker_management_urls") or {}).get(broker),
-        pos_host=(values.get("org_placement") or {}).get("pos_host"),
+        pos_host=_shared(values, "pos_host", "fusion_default_pos_host", _naming.validate_pos_host),
+        # A POS host sits in the availability zone of its RDS instance (docs/specification.md section 7).
+        pos_host_region=rds_region,
+        pos_version=values.get("org_pos_version") or None,
+        hosted_zone=values.get("fusion_pos_hosted_zone") or "",
         org=org,
         environment=environment,
         site_title=values["org_site_title"],

@@ -37,6 +37,7 @@ STEP_RESOURCES = {
     "fusion_secret": "_generated_secret",
     "fusion_mssql_database": "_mssql_database",
     "fusion_rabbitmq_org": "_rabbitmq_org",
+    "fusion_dns_record": "_dns_record",
 }
 DEFAULT_CONCURRENCY = 8
 MAX_CONCURRENCY = 32

@@ -45,9 +45,28 @@ def _rabbitmq_line(entry, rabbitmq):
     return "RabbitMQ: vhosts %s; user %s on %s" % (vhosts, entry.get("rabbitmq_user"), rabbitmq.get("broker") or entry.get("broker"))
 
 
-def org_lines(org, entry, caller, iam, bucket, secrets, check_mode, database=None, rabbitmq=None):
+def _dns_line(entry, dns):
+    if not dns:
+        return "DNS: not provisioned in this run"
+    record = dns.get("record") or {}
+    if dns.get("manual"):
+        return "DNS: MANUAL (no Route 53 hosted zone configured, fusion_pos_hosted_zone): create %s record %s -> %s" % (
+            record.get("type"), record.get("name"), record.get("value"))
+    return "DNS: %s record %s -> %s (TTL %s) in hosted zone %s" % (record.get("type"), record.get("name"), record.get("value"),
+                                                                   record.get("ttl"), dns.get("zone"))
+
+
+def _tenant_line(entry, tenant):
+    if not tenant:
+        return "tenant: not provisioned in this run"
+    return "tenant: %s (host name %s) in %s on %s, POS %s" % (
+        tenant.get("tenant"), tenant.get("host_name"), tenant.get("file"), tenant.get("pos_host"), tenant.get("pos_version"))
+
+
+def org_lines(org, entry, caller, iam, bucket, secrets, check_mode, database=None, rabbitmq=None, dns=None, tenant=None):
     """The summary lines of one org from its plan entry and its step results (``{}``: not run)."""
-    iam, bucket, secrets, database, rabbitmq = _ok(iam), _ok(bucket), _ok(secrets), _ok(database), _ok(rabbitmq)
+    iam, bucket, secrets, database, rabbitmq, dns = _ok(iam), _ok(bucket), _ok(secrets), _ok(database), _ok(rabbitmq), _ok(dns)
+    tenant = _ok(tenant)
     changed = []
     if iam.get("changed"):
         changed.append("IAM user (%s)" % ", ".join(iam.get("changes") or []))
@@ -58,6 +77,10 @@ def org_lines(org, entry, caller, iam, bucket, secrets, check_mode, database=Non
         changed.append("database and login (%d statements)" % len(database.get("statements") or []))
     if rabbitmq.get("changed"):
         changed.append("RabbitMQ (%s)" % ", ".join(rabbitmq.get("changes") or []))
+    if dns.get("changed"):
+        changed.append("DNS record %s" % (dns.get("record") or {}).get("name"))
+    if tenant.get("changed"):
+        changed.append("tenant %s on %s" % (tenant.get("tenant"), tenant.get("pos_host")))
     secret_names = [item["name"] for item in secrets.get("secrets") or []]
     key = iam.get("access_key_secret") or {}
     if bucket.get("bucket"):
@@ -75,6 +98,8 @@ def org_lines(org, entry, caller, iam, bucket, secrets, check_mode, database=Non
         "secrets: %s" % (", ".join(secret_names) if secret_names else "none"),
         _database_line(entry, database),
         _rabbitmq_line(entry, rabbitmq),
+        _dns_line(entry, dns),
+        _tenant_line(entry, tenant),
         "changed: %s" % (", ".join(changed) if changed else "nothing"),
         "MANUAL CHECKLIST for %s (docs/specification.md section 9; not automated):" % org,
     ]
@@ -83,9 +108,10 @@ def org_lines(org, entry, caller, iam, bucket, secrets, check_mode, database=Non
 
 
 def summaries(orgs, plan, caller, steps, check_mode):
-    """``{org: [lines]}``; ``steps``: ``{"iam": step result, "bucket", "secrets", "database", "rabbitmq"}`` (registered)."""
+    """``{org: [lines]}``; ``steps``: ``{"iam": step result, "bucket", "secrets", "database", "rabbitmq", "dns", "tenant"}`` (registered)."""
     def of(name, org):
         return ((steps.get(name) or {}).get("results") or {}).get(org) or {}
 
     return dict((org, org_lines(org, plan.get(org) or {}, caller, of("iam", org), of("bucket", org), of("secrets", org),
-                                check_mode, of("database", org), of("rabbitmq", org))) for org in orgs)
+                                check_mode, of("database", org), of("rabbitmq", org), of("dns", org),
+                                of("tenant", org))) for org in orgs)

@@ -9,7 +9,7 @@ import yaml
 REPO = pathlib.Path(__file__).resolve().parents[2]
 
 # What a user of the collection runs (tests, molecule scenarios and the benchmark are not shipped).
-RUNTIME_CONTENT = ["roles", "provision.yml", "shared.yml", "inventories", "plugins"]
+RUNTIME_CONTENT = ["roles", "provision.yml", "shared.yml", "pos_install.yml", "inventories", "plugins"]
 
 # In YAML: a task's module by FQCN, a lookup, a filter or test, a play's collections: entry.
 _COLLECTION_USES = [

@@ -1,0 +1,62 @@
+"""provision.yml's DNS step (role org_dns): the tenant's A record, or the manual line without a zone."""
+
+import pytest
+
+from fusion_testlib import REPO
+
+SANDBOX = REPO / "inventories" / "sandbox"
+DNS_TASK = "DNS record of the org's tenant"
+SUMMARY_TASK = "Summary and manual checklist of the org"
+
+
+@pytest.fixture
+def provision(playbook, aws):
+    def run(org="xmsqa1", extra_vars=None, **kwargs):
+        variables = {"org": org, "aws_endpoint_url": aws.url}
+        variables.update(extra_vars or {})
+        return playbook("provision.yml", extra_vars=variables, inventory=SANDBOX, **kwargs)
+    return run
+
+
+@pytest.fixture
+def pos_host(boto):
+    ec2 = boto("ec2")
+    image = ec2.describe_images()["Images"][0]["ImageId"]
+    ec2.run_instances(ImageId=image, MinCount=1, MaxCount=1, TagSpecifications=[
+        {"ResourceType": "instance", "Tags": [{"Key": "Name", "Value": "POS01"}, {"Key": "PosVersion", "Value": "24.2.1"}]}])
+    return ec2.describe_instances()["Reservations"][0]["Instances"][0]["PublicIpAddress"]
+
+
+@pytest.fixture
+def zone_id(boto, pos_host):
+    return boto("route53").create_hosted_zone(Name="fusionPOS.com", CallerReference="t")["HostedZone"]["Id"].split("/")[-1]
+
+
+def a_records(boto, zone):
+    found = boto("route53").list_resource_record_sets(HostedZoneId=zone)["ResourceRecordSets"]
+    return dict((item["Name"].rstrip(".").lower(), [v["Value"] for v in item["ResourceRecords"]]) for item in found if item["Type"] == "A")
+
+
+def test_provision_makes_the_record_then_a_rerun_writes_nothing(provision, aws, boto, zone_id, pos_host):
+    zone = {"fusion_pos_hosted_zone": "fusionPOS.com"}
+    first = provision(extra_vars=zone)
+    assert first.rc == 0, first.output
+    assert first.result(DNS_TASK, "xmsqa1")["changed"] is True
+    assert a_records(boto, zone_id) == {"xmsqa1.fusionpos.com": [pos_host]}
+    summary = first.result(SUMMARY_TASK, "xmsqa1")["msg"]
+    assert "DNS: A record xmsqa1.fusionPOS.com -> %s (TTL 300) in hosted zone fusionpos.com" % pos_host in summary
+    aws.reset_recording()
+    again = provision(extra_vars=zone)
+    assert again.rc == 0, again.output
+    assert again.changed("xmsqa1") == 0
+    assert [call for call in aws.writes() if call.service == "route53"] == []
+
+
+def test_without_a_zone_the_summary_says_which_record_to_create(provision, aws):
+    result = provision()
+    assert result.rc == 0, result.output
+    assert result.result(DNS_TASK, "xmsqa1")["changed"] is False
+    summary = result.result(SUMMARY_TASK, "xmsqa1")["msg"]
+    assert any(line.startswith("DNS: MANUAL") and "A record xmsqa1.fusionPOS.com -> the public IPv4 address of POS host POS01" in line
+               for line in summary), summary
+    assert [call for call in aws.calls() if call.service == "route53"] == []

@@ -1,0 +1,76 @@
+"""provision.yml's tenant step (role org_tenant): the org's tenant in POS01's tenants.json.
+
+POS01 is the sandbox's: a local connection, its MonitorTenantsFolder a temporary folder named by
+FUSION_SANDBOX_TENANTS_ROOT (as tools/sandbox does); POS01's instance and db-POS-01 are made in the
+emulator here (shared.yml's job), the org's database password by provision.yml's secrets step.
+"""
+
+import hashlib
+import json
+
+import pytest
+
+from fusion_testlib import REPO
+
+SANDBOX = REPO / "inventories" / "sandbox"
+TENANT_TASK = "Tenant of the org on its POS host"
+SUMMARY_TASK = "Summary and manual checklist of the org"
+
+
+@pytest.fixture
+def estate(boto):
+    ec2 = boto("ec2")
+    image = ec2.describe_images()["Images"][0]["ImageId"]
+    ec2.run_instances(ImageId=image, MinCount=1, MaxCount=1, TagSpecifications=[
+        {"ResourceType": "instance", "Tags": [{"Key": "Name", "Value": "POS01"}, {"Key": "PosVersion", "Value": "24.2.1"}]}])
+    boto("rds").create_db_instance(DBInstanceIdentifier="db-POS-01", Engine="sqlserver-ex", DBInstanceClass="db.t3.micro",
+                                   MasterUsername="admin", MasterUserPassword="Master-Pass-123", AllocatedStorage=20)
+
+
+@pytest.fixture
+def folder(tmp_path):
+    path = tmp_path / "POS01" / "App_Data"
+    path.mkdir(parents=True)
+    return path
+
+
+@pytest.fixture
+def provision(playbook, aws, tmp_path):
+    def run(org="xmsqa1", extra_vars=None, **kwargs):
+        variables = {"org": org, "aws_endpoint_url": aws.url}
+        variables.update(extra_vars or {})
+        return playbook("provision.yml", extra_vars=variables, inventory=SANDBOX,
+                        env={"FUSION_SANDBOX_TENANTS_ROOT": str(tmp_path)}, **kwargs)
+    return run
+
+
+def test_provision_adds_the_tenant_then_a_rerun_leaves_the_file_alone(provision, folder, estate, boto):
+    first = provision()
+    assert first.rc == 0, first.output
+    assert first.result(TENANT_TASK, "xmsqa1")["changed"] is True
+    password = boto("secretsmanager").get_secret_value(SecretId="fusion-pos/qa/xmsqa1/db-login")["SecretString"]
+    tenant = json.loads((folder / "tenants.json").read_text())["xmsqa1"]
+    assert tenant["RequestUrlHost"] == "xmsqa1.fusionPOS.com" and tenant["RecipeName"] == "POS_Tenant"
+    assert "Database=POS_xmsqa1;User ID=POS_xmsqa1_user;Password=%s;" % password in tenant["ConnectionString"]
+    assert password not in first.output
+    summary = first.result(SUMMARY_TASK, "xmsqa1")["msg"]
+    assert any(line.startswith("tenant: xmsqa1 (host name xmsqa1.fusionPOS.com)") for line in summary), summary
+    stamp = hashlib.sha256((folder / "tenants.json").read_bytes()).hexdigest(), (folder / "tenants.json").stat().st_mtime_ns
+    again = provision()
+    assert again.rc == 0, again.output
+    assert again.changed("xmsqa1") == 0
+    assert (hashlib.sha256((folder / "tenants.json").read_bytes()).hexdigest(), (folder / "tenants.json").stat().st_mtime_ns) == stamp
+
+
+def test_an_org_on_another_pos_version_is_refused_and_nothing_is_written(provision, folder, estate):
+    result = provision(extra_vars={"org_pos_version": "24.3.0"})
+    assert result.rc != 0
+    assert "POS version 24.3.0 differs from the version pinned on POS host POS01" in result.result(TENANT_TASK, "xmsqa1")["msg"]
+    assert not (folder / "tenants.json").exists()
+
+
+def test_check_mode_writes_no_tenant(provision, folder, estate):
+    result = provision(check=True)
+    assert result.rc == 0, result.output
+    assert result.result(TENANT_TASK, "xmsqa1")["changed"] is True
+    assert not (folder / "tenants.json").exists()
