@@ -116,15 +116,15 @@ class Job:
 
 
 def run_job(tmp_path, playbook, inventory_source, emulator_url, extravars=None, check=False, limit=None,
-            diff=False, envvars=None, project=None):
+            diff=False, envvars=None):
     """Build an AWX-style private data directory in ``tmp_path`` and run ``playbook`` in it."""
     import ansible_runner  # pylint: disable=import-outside-toplevel
 
-    pdd = tmp_path / "pdd"
-    if pdd.exists():
-        shutil.rmtree(str(pdd / "artifacts"), ignore_errors=True)
-    else:
-        copy_project(project or (pdd / "project"))
+    number = 1
+    while (tmp_path / ("job-%d" % number)).exists():
+        number += 1
+    pdd = tmp_path / ("job-%d" % number)  # every AWX job gets its own private data directory
+    copy_project(pdd / "project")
     data = inventory_source if isinstance(inventory_source, dict) else exported_inventory(inventory_source)
     write_script_inventory(pdd / "inventory" / "hosts", data)
     (pdd / "requirements_collections").mkdir(exist_ok=True)

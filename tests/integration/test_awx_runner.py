@@ -1,0 +1,117 @@
+"""The playbooks run unchanged as AWX / Automation Controller jobs (ansible-runner, script inventory).
+
+Each job is built the way AWX builds it (tests/lib/awx_testlib.py): a clean copy of the project
+(no .venv, no .deps), the inventory as an executable script printing ``ansible-inventory --list
+--export``, the survey's answers in ``env/extravars``, credentials and the emulator in
+``env/envvars``, ``--check`` for check jobs, ``--limit``. The results are read from the job events.
+"""
+
+import json
+
+import pytest
+
+import awx_testlib
+from fusion_testlib import REPO
+
+SANDBOX = REPO / "inventories" / "sandbox"
+QA = REPO / "inventories" / "qa"
+pytestmark = [pytest.mark.emulator, pytest.mark.slow]
+
+
+@pytest.fixture
+def job(tmp_path, aws):
+    """``job(playbook, extravars, inventory=SANDBOX, **options)``: one AWX-style job on this emulator."""
+    def run(playbook, extravars=None, inventory=SANDBOX, **kwargs):
+        envvars = dict({"AWS_ENDPOINT_URL": aws.url}, **kwargs.pop("envvars", {}))
+        return awx_testlib.run_job(tmp_path, playbook, inventory, aws.url, extravars=extravars, envvars=envvars,
+                                   **kwargs)
+    return run
+
+
+def users(boto):
+    return sorted(user["UserName"] for user in boto("iam").list_users()["Users"])
+
+
+def assert_no_secret_anywhere(job, boto):
+    values = awx_testlib.secret_values(boto)
+    assert values, "the run stored no secret to look for"
+    texts = dict(job.artifact_texts())
+    texts["events"] = json.dumps(job.events)
+    leaks = [(path, value[:4] + "...") for path, text in texts.items() for value in values if value in text]
+    assert leaks == []
+
+
+def test_the_job_project_is_a_clean_copy_without_the_local_collections(tmp_path):
+    project = awx_testlib.copy_project(tmp_path / "project")
+    assert not (project / ".deps").exists() and not (project / ".venv").exists()
+    assert (project / "collections" / "ansible_collections" / "fusion" / "pos" / "galaxy.yml").is_file()
+
+
+def test_provision_job_reports_each_org_in_the_events_and_leaks_no_secret(job, boto):
+    result = job("provision.yml", {"org": "xmsqa1,xmsdev1"})
+    assert result.status == "successful", result.stdout
+    counts = result.host_results()
+    assert counts["xmsqa1"]["changed"] == 3 and counts["xmsqa1"]["failed"] == 0
+    assert counts["xmsdev1"]["changed"] == 3 and counts["xmsdev1"]["failed"] == 0
+    assert result.runner.stats["changed"] == {"xmsqa1": 3, "xmsdev1": 3}
+    assert users(boto) == ["rms_xmsdev1", "rms_xmsqa1"]
+    assert_no_secret_anywhere(result, boto)
+
+
+def test_provision_check_job_writes_nothing_and_a_second_job_changes_nothing(job, aws):
+    check = job("provision.yml", {"org": "xmsqa1"}, check=True)
+    assert check.status == "successful", check.stdout
+    assert check.host_results()["xmsqa1"]["changed"] == 3
+    assert aws.writes() == []
+    assert job("provision.yml", {"org": "xmsqa1"}).status == "successful"
+    aws.reset_recording()
+    again = job("provision.yml", {"org": "xmsqa1"})
+    assert again.status == "successful", again.stdout
+    assert again.host_results()["xmsqa1"]["changed"] == 0
+    assert aws.writes() == []
+
+
+def test_provision_job_with_a_limit_runs_only_the_limited_orgs(job, boto):
+    result = job("provision.yml", {"org": "orgs"}, limit="xmsqa2")
+    assert result.status == "successful", result.stdout
+    assert users(boto) == ["rms_xmsqa2"]
+
+
+def test_an_org_of_another_environment_is_refused_from_the_script_inventory_alone(job, aws):
+    data = awx_testlib.exported_inventory(QA)
+    data["all"]["vars"]["fusion_other_environment_orgs"] = ["xmsstg1", "XMSQA1"]
+    result = job("provision.yml", {"org": "xmsqa1"}, inventory=data)
+    assert result.status == "failed"
+    assert "org xmsqa1 is declared in more than one environment inventory" in result.stdout
+    assert aws.calls() == []
+
+
+def test_a_script_inventory_without_the_other_environments_list_is_refused(job, aws):
+    data = awx_testlib.exported_inventory(QA)
+    del data["all"]["vars"]["fusion_other_environment_orgs"]
+    result = job("provision.yml", {"org": "xmsqa1"}, inventory=data)
+    assert result.status == "failed"
+    assert "does not declare fusion_other_environment_orgs" in result.stdout
+    assert aws.calls() == []
+
+
+def test_an_org_named_in_the_other_environments_list_is_sent_to_its_inventory(job, aws):
+    result = job("provision.yml", {"org": "xmsstg1"}, inventory=QA)
+    assert result.status == "failed"
+    assert "org xmsstg1 is declared in another environment inventory" in result.stdout
+    assert aws.calls() == []
+
+
+def test_shared_check_job_narrowed_by_region_and_limit_writes_nothing(job, aws):
+    result = job("shared.yml", {"region": "us-east-1"}, limit="POS01", check=True)
+    assert result.status == "successful", result.stdout
+    assert result.host_results()["POS01"]["failed"] == 0
+    assert aws.writes() == []
+
+
+def test_shared_job_builds_the_environment_and_leaks_no_secret(job, boto):
+    result = job("shared.yml", {"region": "us-east-1"})
+    assert result.status == "successful", result.stdout
+    assert result.host_results()["localhost"]["changed"] > 0
+    assert [item["DBInstanceIdentifier"] for item in boto("rds").describe_db_instances()["DBInstances"]] == ["db-pos-01"]  # RDS lower-cases identifiers
+    assert_no_secret_anywhere(result, boto)
