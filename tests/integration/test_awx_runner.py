@@ -115,3 +115,18 @@ def test_shared_job_builds_the_environment_and_leaks_no_secret(job, boto):
     assert result.host_results()["localhost"]["changed"] > 0
     assert [item["DBInstanceIdentifier"] for item in boto("rds").describe_db_instances()["DBInstances"]] == ["db-pos-01"]  # RDS lower-cases identifiers
     assert_no_secret_anywhere(result, boto)
+
+
+def test_deprovision_job_with_the_typed_confirmation_removes_the_org(job, boto):
+    assert job("provision.yml", {"org": "xmsqa1"}).status == "successful"
+    result = job("deprovision.yml", {"org": "xmsqa1", "confirm": "xmsqa1", "force": False, "drop_database": False})
+    assert result.status == "successful", result.stdout
+    assert result.host_results()["xmsqa1"]["changed"] == 3
+    assert users(boto) == []
+
+
+def test_deprovision_job_without_the_confirmation_is_refused_before_any_aws_call(job, aws):
+    result = job("deprovision.yml", {"org": "xmsqa1", "confirm": ""})
+    assert result.status == "failed"
+    assert "deprovision refused" in result.stdout
+    assert aws.calls() == []
