@@ -27,7 +27,7 @@ COLUMNS = (("ORG", 12), ("PLAYBOOK", 14), ("RESOURCE", 44))
 
 
 def parse(argv):
-    parser = argparse.ArgumentParser(prog="tools/drift", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="tools/drift", description=__doc__.split("\n\n", maxsplit=1)[0])
     parser.add_argument("-i", "--inventory", help="inventory (default: ansible.cfg's)")
     parser.add_argument("--limit", help="ansible-playbook --limit")
     parser.add_argument("-e", "--extra-vars", action="append", default=[], help="extra variables (repeatable)")

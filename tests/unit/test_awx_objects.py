@@ -181,8 +181,8 @@ def third_party_imports():
                 names.update(alias.name.split(".")[0] for alias in node.names)
             elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
                 names.add(node.module.split(".")[0])
-    return set(name for name in names if name not in sys.stdlib_module_names) - {"ansible", "ansible_collections",
-                                                                                  "__future__"}
+    ours = {"ansible", "ansible_collections", "__future__"}
+    return set(name for name in names if name not in sys.stdlib_module_names) - ours
 
 
 def requirement_name(line):
