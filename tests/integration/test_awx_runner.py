@@ -9,6 +9,7 @@ Each job is built the way AWX builds it (tests/lib/awx_testlib.py): a clean copy
 import json
 
 import pytest
+import yaml
 
 import awx_testlib
 from fusion_testlib import REPO
@@ -130,3 +131,47 @@ def test_deprovision_job_without_the_confirmation_is_refused_before_any_aws_call
     assert result.status == "failed"
     assert "deprovision refused" in result.stdout
     assert aws.calls() == []
+
+
+# ---- every job template of awx/controller.yml, launched as AWX would launch it ----------------------
+
+# What an operator answers in each survey (AWX passes multiple-choice answers as strings).
+SURVEY_ANSWERS = {"org": "xmsqa1", "confirm": "xmsqa1", "region": "us-east-1", "drop_database": "false",
+                  "force": "false"}
+
+
+def qa_templates():
+    data = yaml.safe_load((REPO / "awx" / "controller.yml").read_text())
+    return [pytest.param(template, id=template["name"]) for template in data["awx_job_templates"]
+            if template["inventory"] == "fusion-pos-qa"]
+
+
+def launch(job, template, **kwargs):
+    """The job AWX starts for ``template`` (the sandbox standing in for the QA inventory)."""
+    extravars = dict(template.get("extra_vars") or {})
+    for question in (template.get("survey_spec") or {}).get("spec", []):
+        extravars[question["variable"]] = SURVEY_ANSWERS[question["variable"]]
+    return job(template["playbook"], extravars, check=template["job_type"] == "check",
+               diff=bool(template.get("diff_mode")), **kwargs)
+
+
+@pytest.mark.parametrize("template", qa_templates())
+def test_every_job_template_runs_green_as_an_awx_job(job, aws, template):
+    result = launch(job, template)
+    assert result.status == "successful", result.stdout
+    assert all(counts["failed"] == 0 for counts in result.host_results().values())
+    if template["job_type"] == "check":
+        assert aws.writes() == []
+
+
+def test_the_drift_template_reports_only_the_drifted_org_as_changed(job, aws, boto):
+    drift = [t for t in yaml.safe_load((REPO / "awx" / "controller.yml").read_text())["awx_job_templates"]
+             if t["name"] == "fusion-pos drift (qa)"][0]
+    assert job("provision.yml", {"org": "orgs"}).status == "successful"
+    boto("iam").create_login_profile(UserName="rms_xmsqa2", Password="Console-Login-1!")
+    aws.reset_recording()
+    result = launch(job, drift)
+    assert result.status == "successful", result.stdout
+    assert dict((org, result.host_results()[org]["changed"]) for org in ("xmsdev1", "xmsqa1", "xmsqa2")) == \
+        {"xmsdev1": 0, "xmsqa1": 0, "xmsqa2": 1}
+    assert aws.writes() == []
