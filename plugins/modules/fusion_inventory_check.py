@@ -31,7 +31,7 @@ description:
   - An environment fits its account, that is production and staging only where C(fusion_account_id) is the
     production account, qa, dev and demo only elsewhere.
   - When O(path) is not one of the inventory files (AWX / Automation Controller gives a job its
-    inventory as an executable script), the sibling inventories cannot be read: the orgs of the
+    inventory as an executable script), the sibling inventories cannot be read, so the orgs of the
     loaded inventory are checked from their variables instead (O(loaded), by default taken from
     C(hostvars) for the hosts of group C(orgs)). Outside a sandbox the inventory must then declare
     C(fusion_other_environment_orgs), every org ID of the other environment inventories, and no
