@@ -136,3 +136,40 @@ def test_refused_runs_make_no_aws_call(deprovision, aws, org, confirm, inventory
     assert result.rc != 0
     assert "deprovision refused" in result.output and message in result.output
     assert aws.calls() == []
+
+
+# ---- the database, on the fake SQL Server (tests/lib/fake_mssql.py) -----------------------------------
+
+@pytest.fixture
+def sql(tmp_path, boto):
+    """db-POS-01 in the emulator with its master secret, the fake SQL Server behind it, a CA file."""
+    import json  # pylint: disable=import-outside-toplevel
+
+    import fake_mssql  # pylint: disable=import-outside-toplevel
+
+    fake = fake_mssql.FakeServer(tmp_path / "sqlserver.json")
+    fake.seed("admin", "Master-Pw-0123456789abcdef")
+    boto("rds").create_db_instance(DBInstanceIdentifier="db-POS-01", Engine="sqlserver-ex", DBInstanceClass="db.t3.small",
+                                   MasterUsername="admin", MasterUserPassword="Master-Pw-0123456789abcdef",
+                                   AllocatedStorage=20)
+    boto("secretsmanager").create_secret(Name="fusion-pos/qa/db-POS-01/master", SecretString=json.dumps(
+        {"username": "admin", "password": "Master-Pw-0123456789abcdef"}))
+    ca_file = tmp_path / "rds-ca.pem"
+    ca_file.write_text("-----BEGIN CERTIFICATE-----\n(test)\n-----END CERTIFICATE-----\n", encoding="utf-8")
+    fake.options = {"env": {"PYTHONPATH": str(REPO / "tests" / "lib"), "FUSION_POS_MSSQL_CONNECT": "fake_mssql:connect",
+                            fake_mssql.STATE_ENV: fake.path},
+                    "extra_vars": {"fusion_sql_server_available": True, "fusion_rds_ca_bundle": str(ca_file)}}
+    return fake
+
+
+def test_the_database_is_dropped_only_when_asked(run, deprovision, sql):
+    made = run("provision.yml", "xmsqa1", extra_vars=sql.options["extra_vars"], env=sql.options["env"])
+    assert made.rc == 0, made.output
+    assert "POS_xmsqa1" in sql.load()["databases"] and "POS_xmsqa1_user" in sql.load()["logins"]
+    kept = deprovision("xmsqa1", confirm="xmsqa1", extra_vars=sql.options["extra_vars"], env=sql.options["env"])
+    assert kept.rc == 0, kept.output
+    assert "POS_xmsqa1_user" not in sql.load()["logins"] and "POS_xmsqa1" in sql.load()["databases"]
+    dropped = deprovision("xmsqa1", confirm="xmsqa1", env=sql.options["env"],
+                          extra_vars=dict(sql.options["extra_vars"], drop_database=True))
+    assert dropped.rc == 0, dropped.output
+    assert "POS_xmsqa1" not in sql.load()["databases"]
