@@ -14,25 +14,46 @@ __metaclass__ = type
 
 from ansible_collections.fusion.pos.plugins.plugin_utils._controller import ControllerAction
 
-from ansible_collections.fusion.pos.plugins.plugin_utils._inventory import Tree, inventory_root
+import os
+
+from ansible_collections.fusion.pos.plugins.plugin_utils._inventory import OTHER_ORGS, Tree, check_loaded, inventory_root
 from ansible_collections.fusion.pos.plugins.plugin_utils._run_orgs import resolve_run
 
 ARGUMENT_SPEC = dict(
     path=dict(type="path", required=True),
     org=dict(type="str"),
     groups=dict(type="dict", default={}),
+    loaded=dict(type="dict"),
 )
+LOADED_KEYS = ("fusion_environment", "fusion_sandbox", OTHER_ORGS)
 
 
-def inventory_check(path, org=None, groups=None):
-    """The result of the check: every declared org and inventory, the orgs of the run, every problem."""
-    tree = Tree(inventory_root(path))
-    errors = list(tree.errors)
+def is_file_source(path):
+    """Whether an inventory source is one of the inventory files (a directory or a YAML file).
+
+    Anything else (AWX's executable inventory script, a plugin configuration) is checked from the
+    loaded variables only."""
+    return os.path.isdir(path) or (os.path.isfile(path) and path.endswith((".yml", ".yaml")))
+
+
+def inventory_check(path, org=None, groups=None, loaded=None):
+    """The result of the check: every declared org and inventory, the orgs of the run, every problem.
+
+    When ``path`` is one of the inventory files, every inventory under its root is read and checked
+    (including each one's list of the other environments' org IDs); otherwise (AWX's inventory
+    script) the loaded orgs' variables ``loaded`` are checked against that list."""
+    if loaded is not None and not is_file_source(path):
+        table, errors = check_loaded(loaded)
+        inventories, source = {}, "variables"
+    else:
+        tree = Tree(inventory_root(path))
+        errors = list(tree.errors)
+        table, inventories, source = tree.org_table(), tree.inventories, "files"
     run = []
     if org is not None:
-        run, run_errors = resolve_run(tree.org_table(), org, groups)
+        run, run_errors = resolve_run(table, org, groups)
         errors += run_errors
-    result = dict(changed=False, orgs=tree.org_table(), inventories=tree.inventories, run_orgs=run)
+    result = dict(changed=False, orgs=table, inventories=inventories, run_orgs=run, checked_from=source)
     if errors:
         result.update(failed=True, errors=errors, msg="inventory check failed: " + " | ".join(errors))
     return result
@@ -43,5 +64,18 @@ class ActionModule(ControllerAction):
     def run(self, tmp=None, task_vars=None):
         result = super(ActionModule, self).run(tmp, task_vars)
         _validation, args = self.validate_argument_spec(argument_spec=ARGUMENT_SPEC)
-        result.update(inventory_check(args["path"], args["org"], args["groups"]))
+        loaded = args["loaded"]
+        if loaded is None and not is_file_source(args["path"]):
+            loaded = loaded_orgs(task_vars or {}, args["groups"])
+        result.update(inventory_check(args["path"], args["org"], args["groups"], loaded))
         return result
+
+
+def loaded_orgs(task_vars, groups):
+    """The variables the check needs of every host of group ``orgs`` (templated, from hostvars)."""
+    hostvars = task_vars.get("hostvars", {})
+    loaded = {}
+    for org in groups.get("orgs", []):
+        host = hostvars.get(org, {}) if hasattr(hostvars, "get") else {}
+        loaded[org] = dict((key, host[key]) for key in LOADED_KEYS if key in host)
+    return loaded

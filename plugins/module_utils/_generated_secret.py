@@ -4,7 +4,8 @@
 """Generated secrets of an org or a shared resource (``fusion.pos.fusion_secret``).
 
 One handler per secret path (``_secrets.ensure_secret``: create with a generated value when
-missing, never rotate, add missing tags), recorded in one ``DifferenceTracker``. ``RESOURCE`` is
+missing, never rotate, add missing tags; with ``state: absent``, ``_secrets.ensure_secret_absent``:
+schedule the deletion with a recovery window), recorded in one ``DifferenceTracker``. ``RESOURCE`` is
 what the module and the org step run.
 """
 
@@ -37,6 +38,9 @@ def validate(params):
         raise FusionModuleError("secrets of %s: purposes must name at least one purpose" % params["owner"])
     for purpose in purposes:
         _naming.secret_path(params["environment"], params["owner"], purpose)
+    if params["state"] == "absent":
+        _secrets.validate_recovery_window(params["recovery_window_days"])
+        return
     exclude = _secrets.DEFAULT_EXCLUDE if params["exclude_characters"] is None else params["exclude_characters"]
     # Fails now, before any AWS call, when length or exclusions cannot make a password.
     _secrets.generate_password(params["length"], exclude)
@@ -55,6 +59,17 @@ def work(ctx):
     backend = _secrets.module_store(ctx)
     tracker = DifferenceTracker()
     secrets = []
+    if params["state"] == "absent":
+        for path in paths:
+            changed, before, after = _secrets.ensure_secret_absent(
+                backend, path, params["recovery_window_days"], ctx.check_mode)
+            tracker.add(path, before, after, changed)
+            secrets.append(dict(name=path, existed=before["exists"], deletion_scheduled=after.get("deletion_scheduled", False),
+                                scheduled_now=changed))
+        result = dict(created=False, secrets=secrets)
+        if params["purpose"]:
+            result["secret"] = secrets[0]
+        return tracker.result(ctx, "secrets of %s" % params["owner"], **result)
     for path in paths:
         changed, before, after, info = _secrets.ensure_secret(
             backend, path, tags, generate, ctx.check_mode, description=params["description"])
@@ -75,7 +90,8 @@ RESOURCE = Resource(
         owner=dict(type="str", required=True),
         purpose=dict(type="str"),
         purposes=dict(type="list", elements="str"),
-        state=dict(type="str", choices=["present"], default="present"),
+        state=dict(type="str", choices=["present", "absent"], default="present"),
+        recovery_window_days=dict(type="int", default=_secrets.DEFAULT_RECOVERY_WINDOW_DAYS),
         length=dict(type="int", default=32),
         exclude_characters=dict(type="str", no_log=False),
         description=dict(type="str"),

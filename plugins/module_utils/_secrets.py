@@ -9,12 +9,16 @@ A backend is a class with
 - ``get(path)``: the value (a string) or None when there is no such secret;
 - ``create(path, value, tags=None, description=None)``: store a new secret, give back its
   ``SecretInfo``; fails when one exists (nothing here ever overwrites or rotates a value);
-- ``tag(path, tags)``: add or update tags on an existing secret (never touches its value).
+- ``tag(path, tags)``: add or update tags on an existing secret (never touches its value);
+- ``delete(path, recovery_window_days)``: schedule the secret's deletion; it can be restored
+  during the recovery window (deprovisioning never deletes a value outright).
 
 ``BACKENDS`` maps the names accepted by the ``secret_backend`` options to the classes, so another
 store (HashiCorp Vault, 1Password, ...) is one more class with these four methods and one more entry.
 Values are generated here (``generate_password()``), never by the store, so every store makes the
 same kind of secret.
+``ensure_secret_absent()`` schedules a secret's deletion once (a secret already scheduled is left
+as it is).
 
 Two kinds of value, both created only when missing and never rotated (``ensure_secret()``):
 
@@ -105,6 +109,11 @@ def _tag_secret(sm, name, tags):
     return sm.tag_resource(SecretId=name, Tags=_tags.to_list(tags))
 
 
+@aws_call("schedule the secret's deletion", "secret {0}")
+def _delete_secret(sm, name, recovery_window_days):
+    return sm.delete_secret(SecretId=name, RecoveryWindowInDays=recovery_window_days)
+
+
 def _current_version(answer):
     for version, stages in (answer.get("VersionIdsToStages") or {}).items():
         if "AWSCURRENT" in stages:
@@ -142,6 +151,9 @@ class AWSSecretsManagerStore:
 
     def tag(self, path, tags):
         _tag_secret(self.client, path, dict(tags))
+
+    def delete(self, path, recovery_window_days):
+        _delete_secret(self.client, path, recovery_window_days)
 
 
 BACKENDS = {AWSSecretsManagerStore.name: AWSSecretsManagerStore}
@@ -196,6 +208,38 @@ def ensure_secret(backend, path, tags, generate, check_mode, description=None):
         backend.tag(path, missing)
     current.tags = new_tags
     return True, before, {"exists": True, "tags": new_tags}, current
+
+
+MIN_RECOVERY_WINDOW_DAYS = 7
+MAX_RECOVERY_WINDOW_DAYS = 30
+DEFAULT_RECOVERY_WINDOW_DAYS = 7
+
+
+def validate_recovery_window(days):
+    """The recovery window of a scheduled deletion: 7 to 30 days (AWS Secrets Manager's range)."""
+    if not isinstance(days, int) or isinstance(days, bool) or not MIN_RECOVERY_WINDOW_DAYS <= days <= MAX_RECOVERY_WINDOW_DAYS:
+        raise FusionModuleError("recovery_window_days must be %d to %d days, got %r"
+                                % (MIN_RECOVERY_WINDOW_DAYS, MAX_RECOVERY_WINDOW_DAYS, days))
+    return days
+
+
+def ensure_secret_absent(backend, path, recovery_window_days, check_mode):
+    """Schedule the deletion of the secret at ``path`` (restorable for ``recovery_window_days``).
+
+    Returns ``(changed, before, after)``: a missing secret, or one already scheduled for deletion,
+    is left as it is (no write); the value is never read.
+    """
+    validate_recovery_window(recovery_window_days)
+    current = backend.describe(path)
+    if current is None:
+        return False, {"exists": False}, {"exists": False}
+    if current.deleted:
+        scheduled = {"exists": True, "deletion_scheduled": True}
+        return False, scheduled, scheduled
+    if not check_mode:
+        backend.delete(path, recovery_window_days)
+    return (True, {"exists": True, "deletion_scheduled": False},
+            {"exists": True, "deletion_scheduled": True, "recovery_window_days": recovery_window_days})
 
 
 # --- credentials of a service user (JSON {username, password}) ------------------------------

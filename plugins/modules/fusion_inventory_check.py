@@ -30,6 +30,13 @@ description:
     cross-environment rule, so it may mirror real org IDs.
   - An environment fits its account, that is production and staging only where C(fusion_account_id) is the
     production account, qa, dev and demo only elsewhere.
+  - When O(path) is not one of the inventory files (AWX / Automation Controller gives a job its
+    inventory as an executable script), the sibling inventories cannot be read, so the orgs of the
+    loaded inventory are checked from their variables instead (O(loaded), by default taken from
+    C(hostvars) for the hosts of group C(orgs)). Outside a sandbox the inventory must then declare
+    C(fusion_other_environment_orgs), every org ID of the other environment inventories, and no
+    loaded org may be one of them (compared case-insensitively). Read as files, every real
+    inventory's C(fusion_other_environment_orgs) must list exactly the other inventories' org IDs.
   - With O(org), also resolves the orgs a run asked for against O(groups); every item must name a
     declared org of the loaded inventory or a group of them (no wildcards or patterns).
   - Fails with every problem found, one line each. Never changes anything.
@@ -52,6 +59,14 @@ options:
       - Every item of O(org) must be a declared org of the loaded inventory or one of its groups.
     type: dict
     default: {}
+  loaded:
+    description:
+      - The variables of each loaded org (C(fusion_environment), C(fusion_sandbox),
+        C(fusion_other_environment_orgs)), keyed by org, used when O(path) is not one of the
+        inventory files.
+      - Omitted, they are read from C(hostvars) for the hosts of group C(orgs) in O(groups).
+    type: dict
+    version_added: 0.2.0
 requirements:
   - PyYAML
 extends_documentation_fragment:
@@ -75,6 +90,11 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
+checked_from:
+  description: C(files) when the inventory files were read, C(variables) when the loaded variables were checked.
+  returned: always
+  type: str
+  sample: files
 orgs:
   description: Every declared org with its environment, inventory and file.
   returned: always

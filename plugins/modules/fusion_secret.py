@@ -48,10 +48,20 @@ options:
     type: list
     elements: str
   state:
-    description: Only C(present); secrets are removed by hand.
+    description:
+      - C(present) creates a missing secret (never rotates one).
+      - C(absent) schedules the deletion of each secret with a recovery window of
+        O(recovery_window_days) (the secret can be restored until then); a missing secret, or one
+        already scheduled for deletion, is left as it is. The value is never read.
     type: str
-    choices: [present]
+    choices: [present, absent]
     default: present
+  recovery_window_days:
+    description:
+      - With O(state=absent), the days (7 to 30) a deleted secret can still be restored.
+    type: int
+    default: 7
+    version_added: 0.2.0
   length:
     description: Length of a generated value (at least 12).
     type: int
@@ -97,6 +107,14 @@ EXAMPLES = r"""
     owner: POS01
     purpose: service-login
     length: 40
+
+- name: Schedule the deletion of an org's secrets (restorable for 7 days)
+  fusion.pos.fusion_secret:
+    environment: qa
+    owner: xmsqa1
+    purposes: [db-login, rabbitmq, iam-access-key]
+    state: absent
+    recovery_window_days: 7
 """
 
 RETURN = r"""

@@ -10,6 +10,12 @@
   ``tree.errors`` lists every problem found, one line each; ``tree.inventories`` and
   ``tree.org_table()`` what was declared.
 
+- ``check_loaded(loaded)``: the same rules from the loaded inventory's variables alone, for a run
+  whose inventory is not these files (AWX / Automation Controller gives a job its inventory as a
+  script): org IDs unique across environments through ``fusion_other_environment_orgs``, the
+  declared list of every org ID of the other environment inventories, which ``Tree`` checks
+  against the files.
+
 Which orgs a run asked for (``-e org=``) is ``_run_orgs.resolve_run``'s job.
 """
 
@@ -29,6 +35,8 @@ from ansible_collections.fusion.pos.plugins.plugin_utils import _org_plan
 ENV_REQUIRED = ("fusion_environment", "fusion_account_id", "fusion_production_account_id", "fusion_region",
                 "aws_endpoint_url", "fusion_secrets_backend", "ansible_connection", "ansible_python_interpreter")
 SECRETS_BACKENDS = ("aws_secretsmanager",)
+OTHER_ORGS = "fusion_other_environment_orgs"
+ANOTHER_ENVIRONMENT = "another environment"
 ORG_KEYS = _org_plan.ORG_VARIABLES
 _ORG_FILE_STEM_RE = re.compile(r"^[a-z][a-z0-9]*\Z")
 _URL_RE = re.compile(r"^https?://[^\s/]+(/\S*)?\Z")
@@ -230,7 +238,8 @@ class Tree:
         if environment and in_production is not None:
             self._fits(directory, environment, in_production)
         self.inventories[name] = dict(environment=environment, account_id=account, production_account_id=production,
-                                      sandbox=sandbox, region=region, directory=directory)
+                                      sandbox=sandbox, region=region, directory=directory,
+                                      other_environment_orgs=settings.get(OTHER_ORGS))
         for path in sorted(glob.glob(os.path.join(directory, "*.yml")) + glob.glob(os.path.join(directory, "*.yaml"))):
             self._org_file(name, path, environment, in_production)
 
@@ -312,6 +321,29 @@ class Tree:
                     "org %s is declared in more than one environment inventory (%s): an org ID is unique "
                     "across production and QA, compared case-insensitively"
                     % (key, ", ".join("%s as %s" % (d["file"], d["environment"]) for d in across)))
+        for name in real:
+            self._other_orgs(name, real)
+
+    def _other_orgs(self, name, real):
+        """``fusion_other_environment_orgs`` of a real inventory lists exactly the other ones' org IDs."""
+        own = set(key for key, decls in self.orgs.items() if any(d["inventory"] == name for d in decls))
+        expected = sorted(set(key for key, decls in self.orgs.items()
+                              if any(d["inventory"] in real and d["inventory"] != name for d in decls)) - own)
+        declared = self.inventories[name]["other_environment_orgs"]
+        where = os.path.join(self.inventories[name]["directory"], "group_vars", "all")
+        if not isinstance(declared, list) or not all(isinstance(item, str) for item in declared):
+            self.error(where, "%s must be the list of every org ID of the other environment inventories "
+                              "(the cross-environment rule of a run that sees only this inventory), got %r; "
+                              "write %s: [%s]" % (OTHER_ORGS, declared, OTHER_ORGS, ", ".join(expected)))
+            return
+        declared = set(item.lower() for item in declared) - own  # an org in both: the rule above said so
+        missing, extra = sorted(set(expected) - declared), sorted(declared - set(expected))
+        if missing or extra:
+            self.error(where, "%s does not match the other environment inventories (%s): %s; write %s: [%s]"
+                       % (OTHER_ORGS, ", ".join(sorted(set(real) - {name})) or "none",
+                          "; ".join(part for part in ("missing " + ", ".join(missing) if missing else "",
+                                                      "not declared there " + ", ".join(extra) if extra else "")
+                                    if part), OTHER_ORGS, ", ".join(expected)))
 
     def org_table(self):
         """Every declared org (its first declaration) with environment, inventory, file and account."""
@@ -320,3 +352,44 @@ class Tree:
             for decl in decls:
                 table.setdefault(decl["org"], dict(decl))
         return table
+
+
+def check_loaded(loaded):
+    """``(table, errors)`` of the loaded inventory's orgs, from their variables alone (no file read).
+
+    ``loaded`` maps each host of group ``orgs`` to its variables (``fusion_environment``,
+    ``fusion_sandbox``, ``fusion_other_environment_orgs``). Outside a sandbox, the inventory must
+    declare ``fusion_other_environment_orgs`` and no loaded org may be in it (compared
+    case-insensitively); ``table`` has the loaded orgs and, as declared in ``another environment``,
+    the others, for ``_run_orgs.resolve_run``.
+    """
+    errors = []
+    table = {}
+    others = {}
+    seen = {}
+    for org in sorted(loaded):
+        org_vars = loaded[org] or {}
+        table[org] = dict(org=org, environment=org_vars.get("fusion_environment"), inventory="the loaded inventory",
+                          file=None)
+        if str(org).lower() in seen:
+            errors.append("org %s is declared twice in the loaded inventory (as %s and %s), compared case-insensitively"
+                          % (org.lower(), seen[org.lower()], org))
+        seen.setdefault(str(org).lower(), org)
+        if org_vars.get("fusion_sandbox") is True:
+            continue
+        declared = org_vars.get(OTHER_ORGS)
+        if not isinstance(declared, list) or not all(isinstance(item, str) for item in declared):
+            errors.append("org %s: its inventory does not declare %s (every org ID of the other environment "
+                          "inventories) as a list of org IDs, got %r: the cross-environment uniqueness rule "
+                          "cannot be checked (tools/check-inventories says what to write)" % (org, OTHER_ORGS, declared))
+            continue
+        for other in declared:
+            others.setdefault(other.lower(), other)
+        if str(org).lower() in set(item.lower() for item in declared):
+            errors.append("org %s is declared in more than one environment inventory (this one and another one, "
+                          "by %s): an org ID is unique across production and QA, compared case-insensitively"
+                          % (org.lower(), OTHER_ORGS))
+    for key, other in sorted(others.items()):
+        if key not in seen:
+            table[other] = dict(org=other, environment=None, inventory=ANOTHER_ENVIRONMENT, file=None)
+    return table, errors

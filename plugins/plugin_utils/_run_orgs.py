@@ -30,6 +30,9 @@ def _item_error(item, loaded, table):
         _naming.validate_org_id(item)
     except _naming.NamingError:
         return "invalid org %r: %s (or the name of a group of orgs)" % (item, _naming.ORG_ID_RULE)
+    if item in table and table[item].get("file") is None and item not in loaded:
+        return ("org %s is declared in another environment inventory, not in the inventory of this run: "
+                "run it with that environment's inventory" % item)
     if item in table:
         return ("org %s is declared in inventory %s, not in the inventory of this run: run with -i %s"
                 % (item, table[item]["inventory"], os.path.dirname(table[item]["file"])))

@@ -7,7 +7,7 @@ import pytest
 import yaml
 
 from ansible_collections.fusion.pos.plugins.plugin_utils._inventory import (
-    Tree, environment_fit_error, inventory_root, is_org_file, org_of,
+    Tree, check_loaded, environment_fit_error, inventory_root, is_org_file, org_of,
 )
 
 REPO = pathlib.Path(__file__).resolve().parents[2]
@@ -131,3 +131,55 @@ def test_an_org_file_declares_exactly_one_host_in_group_orgs(data, expected):
 ])
 def test_an_environment_fits_only_its_kind_of_account(environment, in_production, fits):
     assert (environment_fit_error(environment, in_production) is None) is fits
+
+
+# ---- fusion_other_environment_orgs: the uniqueness rule for a run that sees one inventory ----------
+
+def set_other_orgs(root, env, orgs):
+    path = root / env / "group_vars" / "all" / "other_environments.yml"
+    path.write_text(yaml.safe_dump({"fusion_other_environment_orgs": orgs}))
+
+
+def test_a_new_org_must_be_added_to_the_other_environments_list(inventories):
+    write_org(inventories, "qa", "xmsqa9")
+    assert Tree(inventories).errors == [
+        "inventories/production/group_vars/all: fusion_other_environment_orgs does not match the other environment "
+        "inventories (qa): missing xmsqa9; write fusion_other_environment_orgs: [xmsdemo1, xmsqa1, xmsqa9]"]
+    set_other_orgs(inventories, "production", ["xmsdemo1", "xmsqa1", "xmsqa9"])
+    assert Tree(inventories).errors == []
+
+
+def test_a_list_naming_an_org_no_other_inventory_declares_is_refused(inventories):
+    set_other_orgs(inventories, "qa", ["xmsstg1", "gone1"])
+    assert Tree(inventories).errors == [
+        "inventories/qa/group_vars/all: fusion_other_environment_orgs does not match the other environment "
+        "inventories (production): not declared there gone1; write fusion_other_environment_orgs: [xmsstg1]"]
+
+
+def test_a_real_inventory_without_the_list_is_refused_and_the_sandbox_needs_none(inventories):
+    (inventories / "qa" / "group_vars" / "all" / "other_environments.yml").unlink()
+    errors = Tree(inventories).errors
+    assert len(errors) == 1 and errors[0].startswith("inventories/qa/group_vars/all: fusion_other_environment_orgs must be")
+    assert not (inventories / "sandbox" / "group_vars" / "all" / "other_environments.yml").exists()
+
+
+QA_VARS = {"fusion_environment": "qa", "fusion_sandbox": False, "fusion_other_environment_orgs": ["xmsstg1"]}
+
+
+@pytest.mark.parametrize("loaded, expected", [
+    ({"xmsqa1": QA_VARS}, []),
+    ({"xmsqa1": dict(QA_VARS, fusion_other_environment_orgs=["xmsstg1", "XMSQA1"])},
+     ["org xmsqa1 is declared in more than one environment inventory"]),
+    ({"xmsqa1": dict(QA_VARS, fusion_other_environment_orgs=None)},
+     ["org xmsqa1: its inventory does not declare fusion_other_environment_orgs"]),
+    ({"xmsqa1": {"fusion_environment": "qa", "fusion_sandbox": True}}, []),
+], ids=["unique", "declared-elsewhere", "no-list", "sandbox"])
+def test_the_loaded_variables_carry_the_uniqueness_rule(loaded, expected):
+    _table, errors = check_loaded(loaded)
+    assert [error[:len(start)] for error, start in zip(errors, expected)] == expected and len(errors) == len(expected)
+
+
+def test_the_orgs_of_the_other_environments_are_known_by_id_only():
+    table, _errors = check_loaded({"xmsqa1": QA_VARS})
+    assert table["xmsqa1"]["inventory"] == "the loaded inventory"
+    assert table["xmsstg1"]["inventory"] == "another environment" and table["xmsstg1"]["file"] is None

@@ -66,3 +66,12 @@ def test_one_bad_item_does_not_drop_the_good_ones_silently():
 ])
 def test_a_request_is_split_on_commas_and_colons_only(org, expected):
     assert split_request(org) == expected
+
+
+def test_an_org_known_only_from_the_other_environments_list_is_sent_to_its_inventory():
+    from ansible_collections.fusion.pos.plugins.plugin_utils._inventory import check_loaded  # pylint: disable=import-outside-toplevel
+
+    table, _errors = check_loaded({"xmsqa1": {"fusion_other_environment_orgs": ["xmsstg1"]}})
+    run, errors = resolve_run(table, "xmsstg1", {"all": ["xmsqa1"], "orgs": ["xmsqa1"]})
+    assert run == [] and errors == ["org xmsstg1 is declared in another environment inventory, not in the inventory "
+                                    "of this run: run it with that environment's inventory"]

@@ -157,3 +157,60 @@ def test_a_module_store_follows_the_password_manager_options():
     assert set(_secrets.PASSWORD_MANAGER_ARGS) == {"secret_backend", "secret_kms_key_id"}
     with pytest.raises(FusionModuleError, match="unknown password-manager backend 'vault'"):
         _secrets.module_store(_Module({"secret_backend": "vault", "secret_kms_key_id": None}))
+
+
+# ---- scheduled deletion (state: absent) ---------------------------------------------------------
+
+class DeletingStore(MemoryStore):
+    """MemoryStore with the fifth method of the interface: ``delete(path, recovery_window_days)``."""
+
+    def __init__(self):
+        super().__init__()
+        self.scheduled = {}
+
+    def describe(self, path):
+        info = super().describe(path)
+        if info is not None:
+            info.deleted = path in self.scheduled
+        return info
+
+    def delete(self, path, recovery_window_days):
+        self.scheduled[path] = recovery_window_days
+        self.writes += 1
+
+
+@pytest.mark.parametrize("exists, scheduled, check_mode, changed, writes", [
+    (True, False, False, True, 1),
+    (True, False, True, True, 0),
+    (True, True, False, False, 0),
+    (False, False, False, False, 0),
+], ids=["scheduled-now", "check-mode-writes-nothing", "already-scheduled", "missing"])
+def test_absent_schedules_the_deletion_once_with_its_recovery_window(exists, scheduled, check_mode, changed, writes):
+    store = DeletingStore()
+    if exists:
+        store.create("p", "kept-Value-1234")
+        store.writes = 0
+    if scheduled:
+        store.scheduled["p"] = 7
+    outcome = _secrets.ensure_secret_absent(store, "p", 9, check_mode)
+    assert (outcome[0], store.writes) == (changed, writes)
+    if changed and not check_mode:
+        assert store.scheduled == {"p": 9} and outcome[2]["recovery_window_days"] == 9
+
+
+@pytest.mark.parametrize("days", [0, 6, 31, True, "7"])
+def test_a_recovery_window_outside_7_to_30_days_is_refused(days):
+    with pytest.raises(FusionModuleError, match="recovery_window_days must be 7 to 30 days"):
+        _secrets.ensure_secret_absent(DeletingStore(), "p", days, False)
+
+
+@mock_aws
+def test_aws_backend_schedules_a_deletion_that_can_be_restored():
+    client = boto3.client("secretsmanager", region_name="us-east-1")
+    store = _secrets.AWSSecretsManagerStore(None, sm_client=client)
+    store.create("fusion-pos/qa/a/db-login", "s3cret-Value-1", {"OrgId": "a"})
+    assert _secrets.ensure_secret_absent(store, "fusion-pos/qa/a/db-login", 7, False)[0] is True
+    assert store.describe("fusion-pos/qa/a/db-login").deleted is True
+    assert _secrets.ensure_secret_absent(store, "fusion-pos/qa/a/db-login", 7, False)[0] is False
+    client.restore_secret(SecretId="fusion-pos/qa/a/db-login")
+    assert store.get("fusion-pos/qa/a/db-login") == "s3cret-Value-1"
