@@ -74,24 +74,58 @@ def ensure_no_inline_policies(iam, name, check_mode, exists=True):
     return bool(names), names, []
 
 
+def stored_key_id(store, secret_path):
+    """The access key ID recorded in the password manager at ``secret_path`` (None: no readable record)."""
+    value = store.get(secret_path)
+    try:
+        return json.loads(value).get("AccessKeyId") if value else None
+    except (ValueError, AttributeError):
+        return None
+
+
+def repair_keys(iam, name, store, secret_path, existing, keys, check_mode):
+    """Keys a retried or interrupted create left behind. Returns the keys to delete (deleted unless
+    ``check_mode``): with the secret in place, every key but the one it records; without a secret,
+    every key when none was ever used (its secret half was lost with a lost answer or a killed run)."""
+    extra = []
+    if existing is not None and not existing.deleted and len(keys) > 1:
+        kept = stored_key_id(store, secret_path)
+        if kept in keys:
+            extra = [key_id for key_id in keys if key_id != kept]
+    elif existing is None and all(_iam.key_last_used(iam, key_id) is None for key_id in keys):
+        extra = list(keys)
+    if not check_mode:
+        for key_id in extra:
+            _iam.delete_access_key(iam, name, key_id)
+    return extra
+
+
 def ensure_access_key(iam, name, store, secret_path, secret_tags, check_mode, exists=True):
     """Opt-in access key: created only when the user has none, its pair written straight into the
     password manager. The key never leaves this function except into ``store.create()``.
 
+    fusion.pos owns the user's keys then: a key not recorded in the password manager while the secret
+    records another of the user's keys is deleted (a create sent twice), and never-used keys with no
+    secret at all are deleted and replaced (a run stopped between the key and its secret).
+
     Returns ``(changed, before, after, secret_info)``; before/after give the number of keys only.
     """
     keys = _iam.list_access_keys(iam, name) if exists else []
-    if keys:
-        return False, {"access_keys": len(keys)}, {"access_keys": len(keys)}, store.describe(secret_path)
     existing = store.describe(secret_path)
-    if existing is not None:
+    if keys:
+        extra = repair_keys(iam, name, store, secret_path, existing, keys, check_mode)
+        if len(extra) < len(keys):
+            left = len(keys) - len(extra)
+            return bool(extra), {"access_keys": len(keys)}, {"access_keys": left}, existing
+    elif existing is not None:
         raise FusionModuleError(
             "IAM user %s has no access key but secret %s already exists: fusion.pos does not replace "
             "a stored key on its own; delete the stale secret (or create the key by hand) first"
             % (name, secret_path)
         )
+    before = {"access_keys": len(keys)}
     if check_mode:
-        return True, {"access_keys": 0}, {"access_keys": 1}, None
+        return True, before, {"access_keys": 1}, None
     key = _iam.create_access_key(iam, name)
     key_id = key["AccessKeyId"]
     value = json.dumps({"AccessKeyId": key_id, "SecretAccessKey": key["SecretAccessKey"]})
@@ -105,7 +139,7 @@ def ensure_access_key(iam, name, store, secret_path, secret_tags, check_mode, ex
         raise
     finally:
         value = None
-    return True, {"access_keys": 0}, {"access_keys": 1}, info
+    return True, before, {"access_keys": 1}, info
 
 
 def remove_user(iam, name, check_mode):
