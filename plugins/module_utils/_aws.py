@@ -121,11 +121,13 @@ def _status(exc):
 
 def is_retryable(exc, extra_codes=()):
     """Worth another try: throttling, 5xx, ``extra_codes``, and any lost connection or answer
-    (``ConnectionClosedError``, ``ReadTimeoutError``, ``EndpointConnectionError``, ...)."""
+    (``ConnectionClosedError``, ``ReadTimeoutError``, ``EndpointConnectionError``, an answer that
+    cannot be parsed, ...)."""
     if isinstance(exc, ClientError):
         code = error_code(exc)
         return code in THROTTLING_CODES or code in TRANSIENT_CODES or code in extra_codes or _status(exc) >= 500
-    return isinstance(exc, (botocore.exceptions.ConnectionError, botocore.exceptions.HTTPClientError))
+    return isinstance(exc, (botocore.exceptions.ConnectionError, botocore.exceptions.HTTPClientError,
+                            botocore.exceptions.ResponseParserError))
 
 
 def is_ambiguous(exc):
@@ -139,7 +141,9 @@ def is_ambiguous(exc):
         return code in TRANSIENT_CODES or _status(exc) >= 500
     if isinstance(exc, botocore.exceptions.ConnectTimeoutError):
         return False  # never connected: nothing was sent
-    return isinstance(exc, (botocore.exceptions.ConnectionError, botocore.exceptions.HTTPClientError))
+    # a garbled answer (ResponseParserError: e.g. a proxy's HTML 502) is a lost answer too
+    return isinstance(exc, (botocore.exceptions.ConnectionError, botocore.exceptions.HTTPClientError,
+                            botocore.exceptions.ResponseParserError))
 
 
 def backoff_delays(tries=None, base=None, cap=None, rng=random.random):
