@@ -35,8 +35,10 @@ try:
     import botocore
     from botocore.config import Config
     from botocore.exceptions import BotoCoreError, ClientError
+    from botocore.parsers import ResponseParserError
 except ImportError:  # pragma: no cover - reported by FusionAWSModule (BOTO3_IMPORT_ERROR)
     boto3 = Config = None
+    BotoCoreError = ClientError = ResponseParserError = ()
     BOTO3_IMPORT_ERROR = traceback.format_exc()
 else:
     BOTO3_IMPORT_ERROR = None
@@ -126,8 +128,7 @@ def is_retryable(exc, extra_codes=()):
     if isinstance(exc, ClientError):
         code = error_code(exc)
         return code in THROTTLING_CODES or code in TRANSIENT_CODES or code in extra_codes or _status(exc) >= 500
-    return isinstance(exc, (botocore.exceptions.ConnectionError, botocore.exceptions.HTTPClientError,
-                            botocore.exceptions.ResponseParserError))
+    return isinstance(exc, (botocore.exceptions.ConnectionError, botocore.exceptions.HTTPClientError, ResponseParserError))
 
 
 def is_ambiguous(exc):
@@ -142,8 +143,7 @@ def is_ambiguous(exc):
     if isinstance(exc, botocore.exceptions.ConnectTimeoutError):
         return False  # never connected: nothing was sent
     # a garbled answer (ResponseParserError: e.g. a proxy's HTML 502) is a lost answer too
-    return isinstance(exc, (botocore.exceptions.ConnectionError, botocore.exceptions.HTTPClientError,
-                            botocore.exceptions.ResponseParserError))
+    return isinstance(exc, (botocore.exceptions.ConnectionError, botocore.exceptions.HTTPClientError, ResponseParserError))
 
 
 def backoff_delays(tries=None, base=None, cap=None, rng=random.random):
@@ -189,7 +189,7 @@ def aws_call(action, resource="{0}", retry_codes=(), missing=(), default=None, s
             while True:
                 try:
                     return func(client, *args, **kwargs)
-                except (ClientError, BotoCoreError) as exc:
+                except (ClientError, BotoCoreError, ResponseParserError) as exc:
                     code = error_code(exc)
                     if missing and code in missing:
                         return copy.copy(default)
