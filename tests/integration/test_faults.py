@@ -54,6 +54,7 @@ def proxy(aws):
     yield make
     for item in made:
         print(item.summary())  # shown with the test's output when it fails: the seed to replay
+        print("writes seen: %s" % ", ".join(item.actions(writes=True)))
         item.stop()
 
 

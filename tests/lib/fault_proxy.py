@@ -58,7 +58,7 @@ class Request:
             return target.split(".")[-1]
         url = urllib.parse.urlparse(self.path)
         params = urllib.parse.parse_qs(url.query, keep_blank_values=True)
-        if "Action" not in params and self.body:
+        if "Action" not in params and self.body and headers.get("content-type", "").startswith("application/x-www-form-urlencoded"):
             params.update(urllib.parse.parse_qs(self.body.decode("utf-8", "replace")))
         if "Action" in params:
             return params["Action"][0]
@@ -164,6 +164,14 @@ class FaultProxy:
         counts = ", ".join("%s=%d" % item for item in sorted(self.injected.items())) or "none"
         return "fault proxy: seed=%s rate=%s requests=%d writes=%d injected: %s" % (
             self.seed, self.rate, len(self.requests), len([r for r in self.requests if r.is_write]), counts)
+
+    def actions(self, writes=False):
+        """The actions seen so far (only the writes with ``writes=True``), in order, each once."""
+        seen = []
+        for request in list(self.requests):
+            if request.action not in seen and (request.is_write or not writes):
+                seen.append(request.action)
+        return seen
 
     def stop(self):
         self.server.shutdown()
