@@ -42,7 +42,7 @@ def _rabbitmq_line(entry, rabbitmq):
     if not rabbitmq:
         return "RabbitMQ: not provisioned in this run"
     return "RabbitMQ: vhosts %s; user %s on %s" % (", ".join(rabbitmq.get("vhosts") or entry.get("vhosts") or []),
-                                                  entry.get("rabbitmq_user"), rabbitmq.get("broker") or entry.get("broker"))
+                                                   entry.get("rabbitmq_user"), rabbitmq.get("broker") or entry.get("broker"))
 
 
 def org_lines(org, entry, caller, iam, bucket, secrets, check_mode, database=None, rabbitmq=None):
