@@ -45,7 +45,6 @@ else:
 
 from ansible.module_utils.basic import env_fallback
 
-from ansible_collections.fusion.pos.plugins.module_utils._naming import NamingError
 
 # The connection options of every AWS module of this collection: amazon.aws's names, aliases and
 # environment fallbacks (doc fragment fusion.pos.connection), so one module_defaults entry for the

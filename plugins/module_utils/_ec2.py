@@ -17,7 +17,7 @@ import hashlib
 import ipaddress
 import re
 
-from ansible_collections.fusion.pos.plugins.module_utils import _naming, _tags
+from ansible_collections.fusion.pos.plugins.module_utils import _tags
 from ansible_collections.fusion.pos.plugins.module_utils._aws import aws_call, FusionModuleError
 
 VPC_CIDR = "10.0.0.0/16"
