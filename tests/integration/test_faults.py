@@ -95,12 +95,14 @@ def org_estate(boto, orgs=ORGS):
     if KEY_SECRET in secrets:
         stored_key = json.loads(sm.get_secret_value(SecretId=KEY_SECRET)["SecretString"])["AccessKeyId"]
     buckets = sorted(b["Name"] for b in s3.list_buckets()["Buckets"])
-    return {"users": sorted(users), "keys": keys, "stored_key": stored_key, "secrets": secrets, "buckets": buckets}
+    pending = [user for user in users if any(t["Key"] == "fusion.pos:access-key-pending" for t in iam.list_user_tags(UserName=user)["Tags"])]
+    return {"users": sorted(users), "keys": keys, "stored_key": stored_key, "secrets": secrets, "buckets": buckets, "pending": pending}
 
 
 def assert_one_org_estate(estate, orgs=ORGS, why=""):
     assert estate["users"] == sorted("rms_" + org for org in orgs), why
     assert estate["buckets"] == sorted("fusion-rms-" + org for org in orgs), why
+    assert estate["pending"] == [], why
     for org in orgs:
         if org == KEY_ORG:
             assert estate["keys"][org] == [estate["stored_key"]], "%s: keys %s, stored %s" % (why, estate["keys"][org], estate["stored_key"])
@@ -259,13 +261,15 @@ def test_an_access_key_not_in_the_password_manager_is_deleted(aws, boto):
     assert org_estate(boto, [KEY_ORG])["keys"][KEY_ORG] == [stored]
 
 
-def test_a_never_used_key_without_its_secret_is_replaced(aws, boto):
-    boto("iam").create_user(UserName="rms_" + KEY_ORG, Tags=[{"Key": "OrgId", "Value": KEY_ORG}])
+def test_a_never_used_key_of_an_unfinished_create_is_replaced(aws, boto):
+    boto("iam").create_user(UserName="rms_" + KEY_ORG, Tags=[{"Key": "OrgId", "Value": KEY_ORG},
+                                                         {"Key": "fusion.pos:access-key-pending", "Value": "x"}])
     orphan = boto("iam").create_access_key(UserName="rms_" + KEY_ORG)["AccessKey"]["AccessKeyId"]
     result = provision(aws.url, orgs=[KEY_ORG])
     assert result.rc == 0, result.output[-3000:]
     estate = org_estate(boto, [KEY_ORG])
     assert estate["keys"][KEY_ORG] == [estate["stored_key"]] and orphan not in estate["keys"][KEY_ORG]
+    assert [t["Key"] for t in boto("iam").list_user_tags(UserName="rms_" + KEY_ORG)["Tags"]] == ["OrgId"]
 
 
 def _extra_vpc(boto, managed=True):
