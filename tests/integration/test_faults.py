@@ -199,7 +199,7 @@ def test_lost_answers_to_every_create_of_provision_leave_one_of_each(aws, boto, 
     assert_one_org_estate(org_estate(boto), why=why)
 
 
-@pytest.mark.parametrize("kind", ["drop_after", "hold"])
+@pytest.mark.parametrize("kind", ["drop_after"])  # held answers: the random run and the targeted tests below
 def test_lost_answers_to_every_create_of_shared_leave_one_of_each(aws, boto, proxy, kind):
     faulty = proxy()
     for action in SHARED_CREATES:
@@ -336,7 +336,7 @@ def at_action(action):
     return lambda request: request.action == action
 
 
-PROVISION_KILLS = [("write-4", nth_write(4)), ("write-8", nth_write(8)),
+PROVISION_KILLS = [("write-4", nth_write(4)),
                    ("CreateAccessKey", at_action("CreateAccessKey")), ("CreateSecret", at_action("CreateSecret"))]
 
 
