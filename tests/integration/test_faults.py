@@ -262,8 +262,8 @@ def test_an_access_key_not_in_the_password_manager_is_deleted(aws, boto):
 
 
 def test_a_never_used_key_of_an_unfinished_create_is_replaced(aws, boto):
-    boto("iam").create_user(UserName="rms_" + KEY_ORG, Tags=[{"Key": "OrgId", "Value": KEY_ORG},
-                                                         {"Key": "fusion.pos:access-key-pending", "Value": "x"}])
+    tags = [{"Key": "OrgId", "Value": KEY_ORG}, {"Key": "fusion.pos:access-key-pending", "Value": "x"}]
+    boto("iam").create_user(UserName="rms_" + KEY_ORG, Tags=tags)
     orphan = boto("iam").create_access_key(UserName="rms_" + KEY_ORG)["AccessKey"]["AccessKeyId"]
     result = provision(aws.url, orgs=[KEY_ORG])
     assert result.rc == 0, result.output[-3000:]
