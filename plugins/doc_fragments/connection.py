@@ -74,7 +74,12 @@ requirements:
   - boto3 >= 1.34.0
 notes:
   - Throttling and transient AWS errors are retried with full-jitter exponential backoff
-    (8 tries by default; C(FUSION_POS_AWS_RETRY_TRIES) changes it).
+    (8 tries by default; C(FUSION_POS_AWS_RETRY_TRIES) changes it), and so are lost connections
+    and answers (connection closed, read timeout).
+  - A create whose answer was lost is never sent blindly again, it first reads what the first
+    attempt made (idempotency tokens where the API has them); see docs/idempotency.md.
+  - C(FUSION_POS_AWS_READ_TIMEOUT) (default 60 seconds) and C(FUSION_POS_AWS_CONNECT_TIMEOUT)
+    (default 10) set the client's timeouts.
   - All connection options can be set once for every fusion.pos AWS module with
     C(module_defaults) and the action group C(group/fusion.pos.aws); they are the options (names,
     aliases, environment variables) of the amazon.aws modules, so the same C(module_defaults) serve

@@ -10,7 +10,10 @@
   modules reach them through ``_module.Context.client()``.
 - ``aws_call()``: the decorator every function that makes one AWS call wears: jittered
   exponential backoff on throttling and transient errors, and translation of any botocore error
-  into one ``FusionAWSError`` whose message names the resource and the cause.
+  into one ``FusionAWSError`` whose message names the resource and the cause. A write whose answer
+  was lost (``is_ambiguous()``: read timeout, connection closed, 5xx) may have been carried out:
+  ``aws_call(..., found=<read>, done=<codes>)`` reads before sending it again, so a create is never
+  made twice (docs/idempotency.md).
   (``fusion_shared_declaration``; every other module uses ``_module.run_resource``).
 """
 
@@ -34,8 +37,10 @@ try:
     import botocore.session
     from botocore.config import Config
     from botocore.exceptions import BotoCoreError, ClientError
+    from botocore.parsers import ResponseParserError
 except ImportError:  # pragma: no cover - reported by FusionAWSModule (BOTO3_IMPORT_ERROR)
     boto3 = Config = None
+    BotoCoreError = ClientError = ResponseParserError = ()
     BOTO3_IMPORT_ERROR = traceback.format_exc()
 else:
     BOTO3_IMPORT_ERROR = None
@@ -84,6 +89,9 @@ TRANSIENT_CODES = frozenset([
 RETRY_TRIES = int(os.environ.get("FUSION_POS_AWS_RETRY_TRIES", "8"))
 RETRY_BASE_DELAY = float(os.environ.get("FUSION_POS_AWS_RETRY_BASE_DELAY", "0.5"))
 RETRY_MAX_DELAY = float(os.environ.get("FUSION_POS_AWS_RETRY_MAX_DELAY", "20"))
+# How long a client waits for an answer before it gives up on it (tests make it small).
+READ_TIMEOUT = float(os.environ.get("FUSION_POS_AWS_READ_TIMEOUT", "60"))
+CONNECT_TIMEOUT = float(os.environ.get("FUSION_POS_AWS_CONNECT_TIMEOUT", "10"))
 
 
 class FusionAWSError(Exception):
@@ -115,11 +123,28 @@ def _status(exc):
 
 
 def is_retryable(exc, extra_codes=()):
+    """Worth another try: throttling, 5xx, ``extra_codes``, and any lost connection or answer
+    (``ConnectionClosedError``, ``ReadTimeoutError``, ``EndpointConnectionError``, an answer that
+    cannot be parsed, ...)."""
     if isinstance(exc, ClientError):
         code = error_code(exc)
         return code in THROTTLING_CODES or code in TRANSIENT_CODES or code in extra_codes or _status(exc) >= 500
-    return isinstance(exc, (botocore.exceptions.ConnectionError, botocore.exceptions.ReadTimeoutError,
-                            botocore.exceptions.ConnectTimeoutError))
+    return isinstance(exc, (botocore.exceptions.ConnectionError, botocore.exceptions.HTTPClientError, ResponseParserError))
+
+
+def is_ambiguous(exc):
+    """The request may have been carried out although no success came back: the answer was lost
+    (read timeout, connection closed or refused) or the service failed (5xx other than throttling).
+    Throttling is a clean refusal: nothing was done."""
+    if isinstance(exc, ClientError):
+        code = error_code(exc)
+        if code in THROTTLING_CODES:
+            return False
+        return code in TRANSIENT_CODES or _status(exc) >= 500
+    if isinstance(exc, botocore.exceptions.ConnectTimeoutError):
+        return False  # never connected: nothing was sent
+    # a garbled answer (ResponseParserError: e.g. a proxy's HTML 502) is a lost answer too
+    return isinstance(exc, (botocore.exceptions.ConnectionError, botocore.exceptions.HTTPClientError, ResponseParserError))
 
 
 def backoff_delays(tries=None, base=None, cap=None, rng=random.random):
@@ -131,7 +156,14 @@ def backoff_delays(tries=None, base=None, cap=None, rng=random.random):
         yield rng() * min(cap, base * (2 ** attempt))
 
 
-def aws_call(action, resource="{0}", retry_codes=(), missing=(), default=None, sleep=time.sleep):
+def _failure(exc, action, resource, args, kwargs):
+    what = resource.format(*args, **kwargs)
+    if isinstance(exc, ClientError):
+        return FusionAWSError(action, what, error_code(exc), exc.response.get("Error", {}).get("Message", "") or str(exc))
+    return FusionAWSError(action, what, type(exc).__name__, str(exc))
+
+
+def aws_call(action, resource="{0}", retry_codes=(), missing=(), default=None, sleep=time.sleep, found=None, done=()):
     """Decorate a function that makes exactly one AWS call.
 
     ``action`` says what the call does ("read the tags"), ``resource`` is a format string over the
@@ -139,27 +171,48 @@ def aws_call(action, resource="{0}", retry_codes=(), missing=(), default=None, s
     ``retry_codes``, e.g. ``NoSuchBucket`` right after a create) are retried with jittered backoff;
     an error whose code is in ``missing`` (the "not found" answers of a read) returns a copy of
     ``default`` instead; any other botocore error becomes one FusionAWSError.
+
+    A write that must not happen twice (a create) says how to recognise what an earlier attempt made:
+    - ``found(client, *args, **kwargs)``: a read called after an ambiguous failure (``is_ambiguous``),
+      before the call is sent again; what it returns (not None) is returned as the call's answer,
+      None means "the first attempt made nothing": the call is sent again;
+    - ``done``: error codes that, on a try sent after an ambiguous failure, mean "an earlier try did
+      it" (``EntityAlreadyExists``, ``DBInstanceAlreadyExists``, ``InvalidPermission.Duplicate``):
+      the answer is then ``found(...)`` (None without ``found``; the error stands when ``found`` finds
+      nothing of ours).
+    Writes without them are ones a repeat cannot harm (put, modify, tag): they are simply sent again.
     """
     def decorator(func):
         @functools.wraps(func)
         def wrapper(client, *args, **kwargs):
             delays = backoff_delays()
+            unsure = False  # an earlier try of this call may have been carried out
             while True:
                 try:
                     return func(client, *args, **kwargs)
-                except (ClientError, BotoCoreError) as exc:
-                    if missing and error_code(exc) in missing:
+                except (ClientError, BotoCoreError, ResponseParserError) as exc:
+                    code = error_code(exc)
+                    if missing and code in missing:
                         return copy.copy(default)
+                    if unsure and done and code in done:
+                        if found is None:
+                            return None
+                        made = found(client, *args, **kwargs)
+                        if made is not None:
+                            return made
+                        raise _failure(exc, action, resource, args, kwargs)
                     if is_retryable(exc, retry_codes):
                         delay = next(delays, None)
                         if delay is not None:
                             sleep(delay)
+                            if is_ambiguous(exc):
+                                unsure = True
+                                if found is not None:
+                                    made = found(client, *args, **kwargs)
+                                    if made is not None:
+                                        return made
                             continue
-                    what = resource.format(*args, **kwargs)
-                    if isinstance(exc, ClientError):
-                        raise FusionAWSError(action, what, error_code(exc),
-                                             exc.response.get("Error", {}).get("Message", "") or str(exc))
-                    raise FusionAWSError(action, what, type(exc).__name__, str(exc))
+                    raise _failure(exc, action, resource, args, kwargs)
         return wrapper
     return decorator
 
@@ -228,8 +281,8 @@ class ClientFactory:
                 user_agent_extra=USER_AGENT,
                 # aws_call() owns the retries (jittered, bounded): no hidden second layer.
                 retries={"total_max_attempts": 1, "mode": "standard"},
-                connect_timeout=10,
-                read_timeout=60,
+                connect_timeout=CONNECT_TIMEOUT,
+                read_timeout=READ_TIMEOUT,
             )
             if params.get("aws_config"):
                 config = config.merge(Config(**params["aws_config"]))

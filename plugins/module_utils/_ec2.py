@@ -13,6 +13,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import hashlib
 import ipaddress
 import re
 
@@ -145,9 +146,64 @@ def describe_image(client, image_id):
     return images[0] if images else None
 
 
+@aws_call("list the instances", "VPC {0}")
+def vpc_instances(client, vpc_id):
+    found = []
+    for page in client.get_paginator("describe_instances").paginate(
+            Filters=[{"Name": "vpc-id", "Values": [vpc_id]}, {"Name": "instance-state-name", "Values": LIVE_INSTANCE_STATES}]):
+        for reservation in page["Reservations"]:
+            found.extend(reservation["Instances"])
+    return found
+
+
+@aws_call("list the network interfaces", "VPC {0}")
+def vpc_network_interfaces(client, vpc_id):
+    return client.describe_network_interfaces(Filters=[{"Name": "vpc-id", "Values": [vpc_id]}])["NetworkInterfaces"]
+
+
+# ---- after a lost answer: what the first attempt of a create made (aws_call's found=) ---------
+# Every create below sets the Name tag in the create call itself (TagSpecifications), so a read by
+# Name finds what an attempt whose answer was lost made, before the create is sent again.
+
+def _first(items):
+    return items[0] if items else None
+
+
+def _vpc_made(client, name, cidr, tags):  # pylint: disable=unused-argument
+    return _first(find_vpcs(client, name))
+
+
+def _igw_made(client, name, tags):  # pylint: disable=unused-argument
+    return _first(find_igws(client, name))
+
+
+def _subnet_made(client, name, vpc_id, cidr, az, tags):  # pylint: disable=unused-argument
+    return _first([s for s in find_subnets(client, name) if s.get("VpcId") == vpc_id])
+
+
+def _route_table_made(client, name, vpc_id, tags):  # pylint: disable=unused-argument
+    return _first([t for t in vpc_route_tables(client, vpc_id) if name_tag(t) == name])
+
+
+def _group_made(client, name, vpc_id, description, tags):  # pylint: disable=unused-argument
+    groups = find_security_groups(client, vpc_id, [name])
+    return groups[0]["GroupId"] if groups else None
+
+
+def _instance_made(client, name, params):  # pylint: disable=unused-argument
+    return _first(find_instances(client, name))
+
+
+def launch_token(name, *parts):
+    """The ``ClientToken`` of a POS host's launch: deterministic (host name and what it is launched
+    from), so a RunInstances sent again after a lost answer, in this run or the next, is one launch."""
+    digest = hashlib.sha256("\n".join((name,) + tuple(str(p) for p in parts)).encode("utf-8")).hexdigest()
+    return "fusion-pos-%s-%s" % (name, digest[:40])
+
+
 # ---- writes ---------------------------------------------------------------------------------
 
-@aws_call("create the VPC", "VPC {0}")
+@aws_call("create the VPC", "VPC {0}", found=_vpc_made)
 def create_vpc(client, name, cidr, tags):
     return client.create_vpc(CidrBlock=cidr, InstanceTenancy="default", AmazonProvidedIpv6CidrBlock=False,
                              TagSpecifications=tag_spec("vpc", tags))["Vpc"]
@@ -164,17 +220,17 @@ def create_tags(client, resource_id, tags):
     client.create_tags(Resources=[resource_id], Tags=_tags.to_list(tags))
 
 
-@aws_call("create the internet gateway", "internet gateway {0}")
+@aws_call("create the internet gateway", "internet gateway {0}", found=_igw_made)
 def create_igw(client, name, tags):
     return client.create_internet_gateway(TagSpecifications=tag_spec("internet-gateway", tags))["InternetGateway"]
 
 
-@aws_call("attach the internet gateway", "internet gateway {0}", retry_codes=NOT_YET)
+@aws_call("attach the internet gateway", "internet gateway {0}", retry_codes=NOT_YET, done=("Resource.AlreadyAssociated",))
 def attach_igw(client, igw_id, vpc_id):
     client.attach_internet_gateway(InternetGatewayId=igw_id, VpcId=vpc_id)
 
 
-@aws_call("create the subnet", "subnet {0}", retry_codes=NOT_YET)
+@aws_call("create the subnet", "subnet {0}", retry_codes=NOT_YET, found=_subnet_made, done=("InvalidSubnet.Conflict",))
 def create_subnet(client, name, vpc_id, cidr, az, tags):
     return client.create_subnet(VpcId=vpc_id, CidrBlock=cidr, AvailabilityZone=az,
                                 TagSpecifications=tag_spec("subnet", tags))["Subnet"]
@@ -185,12 +241,12 @@ def set_map_public_ip(client, subnet_id, value):
     client.modify_subnet_attribute(SubnetId=subnet_id, MapPublicIpOnLaunch={"Value": value})
 
 
-@aws_call("create the route table", "route table {0}", retry_codes=NOT_YET)
+@aws_call("create the route table", "route table {0}", retry_codes=NOT_YET, found=_route_table_made)
 def create_route_table(client, name, vpc_id, tags):
     return client.create_route_table(VpcId=vpc_id, TagSpecifications=tag_spec("route-table", tags))["RouteTable"]
 
 
-@aws_call("add the default route", "route table {0}", retry_codes=NOT_YET)
+@aws_call("add the default route", "route table {0}", retry_codes=NOT_YET, done=("RouteAlreadyExists",))
 def create_default_route(client, rtb_id, igw_id):
     client.create_route(RouteTableId=rtb_id, DestinationCidrBlock="0.0.0.0/0", GatewayId=igw_id)
 
@@ -200,7 +256,7 @@ def replace_default_route(client, rtb_id, igw_id):
     client.replace_route(RouteTableId=rtb_id, DestinationCidrBlock="0.0.0.0/0", GatewayId=igw_id)
 
 
-@aws_call("associate the subnet", "route table {0}", retry_codes=NOT_YET)
+@aws_call("associate the subnet", "route table {0}", retry_codes=NOT_YET, done=("Resource.AlreadyAssociated",))
 def associate_route_table(client, rtb_id, subnet_id):
     client.associate_route_table(RouteTableId=rtb_id, SubnetId=subnet_id)
 
@@ -210,23 +266,23 @@ def replace_association(client, rtb_id, association_id):
     client.replace_route_table_association(AssociationId=association_id, RouteTableId=rtb_id)
 
 
-@aws_call("create the security group", "security group {0}", retry_codes=NOT_YET)
+@aws_call("create the security group", "security group {0}", retry_codes=NOT_YET, found=_group_made, done=("InvalidGroup.Duplicate",))
 def create_security_group(client, name, vpc_id, description, tags):
     return client.create_security_group(GroupName=name, VpcId=vpc_id, Description=description,
                                         TagSpecifications=tag_spec("security-group", tags))["GroupId"]
 
 
-@aws_call("add ingress rules", "security group {0}", retry_codes=NOT_YET)
+@aws_call("add ingress rules", "security group {0}", retry_codes=NOT_YET, done=("InvalidPermission.Duplicate",))
 def authorize_ingress(client, group_id, permissions):
     client.authorize_security_group_ingress(GroupId=group_id, IpPermissions=permissions)
 
 
-@aws_call("remove ingress rules", "security group {0}", retry_codes=NOT_YET)
+@aws_call("remove ingress rules", "security group {0}", retry_codes=NOT_YET, done=("InvalidPermission.NotFound",))
 def revoke_ingress(client, group_id, permissions):
     client.revoke_security_group_ingress(GroupId=group_id, IpPermissions=permissions)
 
 
-@aws_call("launch the instance", "POS host {0}", retry_codes=NOT_YET)
+@aws_call("launch the instance", "POS host {0}", retry_codes=NOT_YET, found=_instance_made)
 def run_instance(client, name, params):
     return client.run_instances(**params)["Instances"][0]
 
@@ -234,6 +290,11 @@ def run_instance(client, name, params):
 @aws_call("change the security groups", "instance {0}", retry_codes=NOT_YET)
 def set_instance_groups(client, instance_id, group_ids):
     client.modify_instance_attribute(InstanceId=instance_id, Groups=list(group_ids))
+
+
+@aws_call("delete the VPC", "VPC {0}", done=("InvalidVpcID.NotFound",))
+def delete_vpc(client, vpc_id):
+    client.delete_vpc(VpcId=vpc_id)
 
 
 # ---- rule sets ------------------------------------------------------------------------------

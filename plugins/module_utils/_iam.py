@@ -53,6 +53,12 @@ def list_inline_policies(iam, name):
     return sorted(names)
 
 
+@aws_call("read when the access key was last used", "IAM user access key {0}")
+def key_last_used(iam, key_id):
+    """When the access key was last used (None: never)."""
+    return iam.get_access_key_last_used(AccessKeyId=key_id).get("AccessKeyLastUsed", {}).get("LastUsedDate")
+
+
 @aws_call("list the access keys", "IAM user {0}")
 def list_access_keys(iam, name):
     keys = []
@@ -61,7 +67,12 @@ def list_access_keys(iam, name):
     return sorted(keys)
 
 
-@aws_call("create the user", "IAM user {0}")
+def _user_made(iam, name, tags):  # pylint: disable=unused-argument
+    """After a lost CreateUser answer: the user, if that attempt made it (its tags came with it)."""
+    return get_user(iam, name)
+
+
+@aws_call("create the user", "IAM user {0}", found=_user_made, done=("EntityAlreadyExists",))
 def create_user(iam, name, tags):
     return iam.create_user(UserName=name, Tags=_tags.to_list(tags))["User"]
 
@@ -76,31 +87,40 @@ def untag_user(iam, name, keys):
     iam.untag_user(UserName=name, TagKeys=sorted(keys))
 
 
-@aws_call("delete the login profile", "IAM user {0}")
+@aws_call("delete the login profile", "IAM user {0}", done=NOT_FOUND)
 def delete_login_profile(iam, name):
     iam.delete_login_profile(UserName=name)
 
 
-@aws_call("detach a managed policy", "IAM user {0}")
+@aws_call("detach a managed policy", "IAM user {0}", done=NOT_FOUND)
 def detach_policy(iam, name, arn):
     iam.detach_user_policy(UserName=name, PolicyArn=arn)
 
 
-@aws_call("delete an inline policy", "IAM user {0}")
+@aws_call("delete an inline policy", "IAM user {0}", done=NOT_FOUND)
 def delete_inline_policy(iam, name, policy_name):
     iam.delete_user_policy(UserName=name, PolicyName=policy_name)
 
 
-@aws_call("create an access key", "IAM user {0}")
+def _drop_unreadable_keys(iam, name):
+    """After a lost CreateAccessKey answer. A key is only created for a user that has none, so any key
+    the user has now was made by that attempt, and its secret half was lost with the answer: nobody can
+    ever use it. It is deleted, and None tells ``aws_call`` to send the create again (one key in the end).
+    """
+    for key_id in list_access_keys(iam, name):
+        delete_access_key(iam, name, key_id)
+
+
+@aws_call("create an access key", "IAM user {0}", found=_drop_unreadable_keys)
 def create_access_key(iam, name):
     return iam.create_access_key(UserName=name)["AccessKey"]
 
 
-@aws_call("delete an access key", "IAM user {0}")
+@aws_call("delete an access key", "IAM user {0}", done=NOT_FOUND)
 def delete_access_key(iam, name, key_id):
     iam.delete_access_key(UserName=name, AccessKeyId=key_id)
 
 
-@aws_call("delete the user", "IAM user {0}")
+@aws_call("delete the user", "IAM user {0}", done=NOT_FOUND)
 def delete_user(iam, name):
     iam.delete_user(UserName=name)

@@ -24,6 +24,9 @@ from ansible_collections.fusion.pos.plugins.module_utils._diff import Difference
 from ansible_collections.fusion.pos.plugins.module_utils._module import Resource
 
 ACCESS_KEY_PURPOSE = "iam-access-key"
+# Set on the user right before fusion.pos creates its access key, removed once the key is stored: a
+# user carrying it with no stored key had a run stopped (or an answer lost) between the two.
+PENDING_TAG = "fusion.pos:access-key-pending"
 
 
 def ensure_user(iam, name, tags, check_mode):
@@ -38,6 +41,7 @@ def ensure_user(iam, name, tags, check_mode):
 
 def ensure_tags(iam, name, tags, purge, check_mode, exists=True):
     current = _iam.list_user_tags(iam, name) if exists else {}
+    current.pop(PENDING_TAG, None)  # the access key's own marker, not the user's tags
     wanted = dict(tags) if purge else dict(current, **tags)
     if current == wanted:
         return False, current, wanted
@@ -74,24 +78,36 @@ def ensure_no_inline_policies(iam, name, check_mode, exists=True):
     return bool(names), names, []
 
 
-def ensure_access_key(iam, name, store, secret_path, secret_tags, check_mode, exists=True):
-    """Opt-in access key: created only when the user has none, its pair written straight into the
-    password manager. The key never leaves this function except into ``store.create()``.
+def stored_key_id(store, secret_path):
+    """The access key ID recorded in the password manager at ``secret_path`` (None: no readable record)."""
+    value = store.get(secret_path)
+    try:
+        return json.loads(value).get("AccessKeyId") if value else None
+    except (ValueError, AttributeError):
+        return None
 
-    Returns ``(changed, before, after, secret_info)``; before/after give the number of keys only.
-    """
-    keys = _iam.list_access_keys(iam, name) if exists else []
-    if keys:
-        return False, {"access_keys": len(keys)}, {"access_keys": len(keys)}, store.describe(secret_path)
-    existing = store.describe(secret_path)
-    if existing is not None:
-        raise FusionModuleError(
-            "IAM user %s has no access key but secret %s already exists: fusion.pos does not replace "
-            "a stored key on its own; delete the stale secret (or create the key by hand) first"
-            % (name, secret_path)
-        )
-    if check_mode:
-        return True, {"access_keys": 0}, {"access_keys": 1}, None
+
+def repair_keys(iam, name, store, secret_path, existing, keys, pending, check_mode):
+    """Keys a retried or interrupted create left behind; returns them, deleted unless ``check_mode``.
+    With the secret in place: every key but the one it records. With no secret and ``pending`` (the
+    user carries ``PENDING_TAG``: fusion.pos's create was under way): every key never used, whose
+    secret half was lost with a lost answer or a killed run."""
+    extra = []
+    if existing is not None and not existing.deleted:
+        kept = stored_key_id(store, secret_path) if len(keys) > 1 else keys[0]
+        if kept in keys:
+            extra = [key_id for key_id in keys if key_id != kept]
+    elif existing is None and pending:
+        extra = [key_id for key_id in keys if _iam.key_last_used(iam, key_id) is None]
+    if not check_mode:
+        for key_id in extra:
+            _iam.delete_access_key(iam, name, key_id)
+    return extra
+
+
+def create_stored_key(iam, name, store, secret_path, secret_tags):
+    """A new access key, stored at once; ``PENDING_TAG`` on the user while it is under way."""
+    _iam.tag_user(iam, name, {PENDING_TAG: "created by fusion.pos, not yet stored"})
     key = _iam.create_access_key(iam, name)
     key_id = key["AccessKeyId"]
     value = json.dumps({"AccessKeyId": key_id, "SecretAccessKey": key["SecretAccessKey"]})
@@ -105,7 +121,41 @@ def ensure_access_key(iam, name, store, secret_path, secret_tags, check_mode, ex
         raise
     finally:
         value = None
-    return True, {"access_keys": 0}, {"access_keys": 1}, info
+    _iam.untag_user(iam, name, [PENDING_TAG])
+    return info
+
+
+def ensure_access_key(iam, name, store, secret_path, secret_tags, check_mode, exists=True):
+    """Opt-in access key: created only when the user has none, its pair written straight into the
+    password manager. The key never leaves this function except into ``store.create()``.
+
+    fusion.pos owns the user's keys then: a key not recorded in the password manager while the secret
+    records another of the user's keys is deleted (a create sent twice), and never-used keys of a
+    create that was under way (``PENDING_TAG``) with no secret are deleted and replaced (a run stopped
+    between the key and its secret). A key made by hand, with no secret, is left alone.
+
+    Returns ``(changed, before, after, secret_info)``; before/after give the number of keys only.
+    """
+    keys = _iam.list_access_keys(iam, name) if exists else []
+    existing = store.describe(secret_path)
+    if keys:
+        pending = PENDING_TAG in _iam.list_user_tags(iam, name)
+        extra = repair_keys(iam, name, store, secret_path, existing, keys, pending, check_mode)
+        if len(extra) < len(keys):
+            finished = pending and existing is not None  # stopped after the key was stored: the create is over
+            if finished and not check_mode:
+                _iam.untag_user(iam, name, [PENDING_TAG])
+            return bool(extra) or finished, {"access_keys": len(keys)}, {"access_keys": len(keys) - len(extra)}, existing
+    elif existing is not None:
+        raise FusionModuleError(
+            "IAM user %s has no access key but secret %s already exists: fusion.pos does not replace "
+            "a stored key on its own; delete the stale secret (or create the key by hand) first"
+            % (name, secret_path)
+        )
+    before = {"access_keys": len(keys)}
+    if check_mode:
+        return True, before, {"access_keys": 1}, None
+    return True, before, {"access_keys": 1}, create_stored_key(iam, name, store, secret_path, secret_tags)
 
 
 def remove_user(iam, name, check_mode):

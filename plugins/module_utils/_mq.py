@@ -11,6 +11,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import uuid
+
 from ansible_collections.fusion.pos.plugins.module_utils._aws import aws_call
 
 ENGINE_TYPE = "RABBITMQ"
@@ -32,8 +34,20 @@ def describe_broker(client, name, broker_id):
     return client.describe_broker(BrokerId=broker_id)
 
 
-@aws_call("create the broker", "broker {0}")
+def creator_request_id(name, generation):
+    """The idempotency token of one CreateBroker: per broker name and generation marker (one marker per
+    create, kept over its retries), so a create sent again after a lost answer is one broker."""
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, "fusion.pos/mq/%s/%s" % (name, generation)))
+
+
+def _broker_made(client, name, params):  # pylint: disable=unused-argument
+    """After a lost CreateBroker answer: the broker of that name, if the attempt made it."""
+    return find_broker(client, name)
+
+
+@aws_call("create the broker", "broker {0}", found=_broker_made)
 def create_broker(client, name, params):
+    """``params`` carries ``CreatorRequestId`` (``creator_request_id()``); the caller makes it once."""
     return client.create_broker(BrokerName=name, **params)
 
 

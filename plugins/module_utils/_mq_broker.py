@@ -15,6 +15,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import uuid
+
 from ansible_collections.fusion.pos.plugins.module_utils import _ec2, _mq, _naming, _secrets, _ssm
 from ansible_collections.fusion.pos.plugins.module_utils._aws import FusionModuleError
 from ansible_collections.fusion.pos.plugins.module_utils._diff import DifferenceTracker
@@ -56,6 +58,7 @@ def create_broker(mq, name, want, password, tags, check_mode):
         "PubliclyAccessible": True, "AutoMinorVersionUpgrade": True,
         "Users": [{"Username": _mq.ADMIN_USER, "Password": password}],
         "Tags": dict(tags, Name=name),
+        "CreatorRequestId": _mq.creator_request_id(name, uuid.uuid4().hex),
     })
     return True, None, want, _mq.describe_broker(mq, name, created["BrokerId"])
 

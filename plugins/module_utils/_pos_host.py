@@ -15,8 +15,6 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import uuid
-
 from ansible_collections.fusion.pos.plugins.module_utils import _ec2, _naming, _tags
 from ansible_collections.fusion.pos.plugins.module_utils._aws import FusionModuleError
 from ansible_collections.fusion.pos.plugins.module_utils._diff import DifferenceTracker
@@ -57,7 +55,8 @@ def launch_instance(ec2, params, want, subnet, group_ids, check_mode):
             "ImageId": image["ImageId"], "InstanceType": params["instance_type"], "MinCount": 1, "MaxCount": 1,
             "SubnetId": subnet["SubnetId"], "SecurityGroupIds": [group_ids[g] for g in want["security_groups"]],
             "TagSpecifications": _ec2.tag_spec("instance", want["tags"]) + _ec2.tag_spec("volume", want["tags"]),
-            "ClientToken": "fusion-pos-%s-%s" % (name, uuid.uuid4().hex),  # a retried launch stays one instance
+            # deterministic: a launch sent again after a lost answer (this run or the next) stays one instance
+            "ClientToken": _ec2.launch_token(name, subnet["SubnetId"], image["ImageId"]),
             "MetadataOptions": {"HttpTokens": "required", "HttpEndpoint": "enabled"},
         }
         if params["key_name"]:
@@ -67,6 +66,10 @@ def launch_instance(ec2, params, want, subnet, group_ids, check_mode):
                                               "Ebs": {"VolumeSize": params["volume_size"], "VolumeType": "gp3",
                                                       "DeleteOnTermination": True}}]
         instance = _ec2.run_instance(ec2, name, launch)
+        if (instance.get("State") or {}).get("Name") in ("shutting-down", "terminated"):
+            # the token's earlier launch was terminated since: EC2 answers that instance again
+            launch["ClientToken"] = _ec2.launch_token(name, subnet["SubnetId"], image["ImageId"], instance["InstanceId"])
+            instance = _ec2.run_instance(ec2, name, launch)
     return True, None, dict(want, image=image.get("Name"), instance_type=params["instance_type"]), instance
 
 

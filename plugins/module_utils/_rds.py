@@ -24,7 +24,12 @@ def describe_subnet_group(client, name):
     return client.describe_db_subnet_groups(DBSubnetGroupName=name)["DBSubnetGroups"][0]
 
 
-@aws_call("create the DB subnet group", "DB subnet group {0}", retry_codes=("InvalidSubnet",))
+def _subnet_group_made(client, name, description, subnet_ids, tags):  # pylint: disable=unused-argument
+    return describe_subnet_group(client, name)
+
+
+@aws_call("create the DB subnet group", "DB subnet group {0}", retry_codes=("InvalidSubnet",),
+          found=_subnet_group_made, done=("DBSubnetGroupAlreadyExists",))
 def create_subnet_group(client, name, description, subnet_ids, tags):
     client.create_db_subnet_group(DBSubnetGroupName=name, DBSubnetGroupDescription=description,
                                   SubnetIds=list(subnet_ids), Tags=_tags.to_list(tags))
@@ -41,7 +46,14 @@ def describe_instance(client, name):
     return client.describe_db_instances(DBInstanceIdentifier=name)["DBInstances"][0]
 
 
-@aws_call("create the DB instance", "RDS instance {0}", retry_codes=("InvalidVPCNetworkStateFault",))
+def _instance_made(client, name, params):  # pylint: disable=unused-argument
+    return describe_instance(client, name)
+
+
+# RDS has no idempotency token: the identifier is the key. After a lost answer the instance is read;
+# a create sent again that meets DBInstanceAlreadyExists is ours (read it), since the run had found none.
+@aws_call("create the DB instance", "RDS instance {0}", retry_codes=("InvalidVPCNetworkStateFault",),
+          found=_instance_made, done=("DBInstanceAlreadyExists",))
 def create_instance(client, name, params):
     return client.create_db_instance(DBInstanceIdentifier=name, **params)["DBInstance"]
 

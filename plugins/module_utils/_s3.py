@@ -60,7 +60,7 @@ def bucket_name_is_free(client, bucket):
     return False
 
 
-@aws_call("create the bucket", "bucket {0}")
+@aws_call("create the bucket", "bucket {0}", done=("BucketAlreadyOwnedByYou",))
 def create_bucket(client, bucket, region):
     """CreateBucket with ACLs disabled (ObjectOwnership=BucketOwnerEnforced) from the start."""
     kwargs = dict(Bucket=bucket, ObjectOwnership="BucketOwnerEnforced")
@@ -69,7 +69,7 @@ def create_bucket(client, bucket, region):
     client.create_bucket(**kwargs)
 
 
-@aws_call("delete the bucket", "bucket {0}")
+@aws_call("delete the bucket", "bucket {0}", done=("NoSuchBucket",))
 def delete_bucket(client, bucket):
     client.delete_bucket(Bucket=bucket)
 

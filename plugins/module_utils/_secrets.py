@@ -35,6 +35,7 @@ __metaclass__ = type
 import json
 import secrets
 import string
+import uuid
 
 from ansible_collections.fusion.pos.plugins.module_utils import _tags
 from ansible_collections.fusion.pos.plugins.module_utils._aws import FusionModuleError, aws_call
@@ -94,9 +95,27 @@ def _get_secret_value(sm, name):
     return sm.get_secret_value(SecretId=name)
 
 
-@aws_call("create the secret", "secret {0}")
-def _create_secret(sm, name, value, tags, description, kms_key_id):
-    kwargs = dict(Name=name, SecretString=value, Tags=_tags.to_list(tags))
+TOKEN_NAMESPACE = uuid.UUID("5f0c3f52-6a43-4c8e-9a55-2f5cf0a1b7d1")
+
+
+def client_request_token(path, generation):
+    """The ``ClientRequestToken`` (the version ID) of the first version of the secret at ``path``:
+    deterministic per path and generation marker (one marker per create, kept over its retries), so a
+    create sent again after a lost answer is recognised as the same one."""
+    return str(uuid.uuid5(TOKEN_NAMESPACE, "fusion.pos secret %s generation %s" % (path, generation)))
+
+
+def _secret_made(sm, name, value, tags, description, kms_key_id, token):  # pylint: disable=unused-argument
+    """After a lost CreateSecret answer: the secret, if its version is the one this create sent."""
+    answer = _describe_secret(sm, name)
+    if answer is None or token not in (answer.get("VersionIdsToStages") or {}):
+        return None
+    return dict(Name=answer.get("Name", name), ARN=answer.get("ARN"), VersionId=token)
+
+
+@aws_call("create the secret", "secret {0}", found=_secret_made, done=("ResourceExistsException",))
+def _create_secret(sm, name, value, tags, description, kms_key_id, token):
+    kwargs = dict(Name=name, SecretString=value, Tags=_tags.to_list(tags), ClientRequestToken=token)
     if description:
         kwargs["Description"] = description
     if kms_key_id:
@@ -146,7 +165,8 @@ class AWSSecretsManagerStore:
         return answer.get("SecretString")
 
     def create(self, path, value, tags=None, description=None):
-        answer = _create_secret(self.client, path, value, dict(tags or {}), description, self.kms_key_id)
+        token = client_request_token(path, secrets.token_hex(8))
+        answer = _create_secret(self.client, path, value, dict(tags or {}), description, self.kms_key_id, token)
         return SecretInfo(answer.get("Name", path), answer.get("ARN"), answer.get("VersionId"), tags)
 
     def tag(self, path, tags):

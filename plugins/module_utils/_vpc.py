@@ -56,9 +56,44 @@ def ensure_tags(ec2, resource_id, current_tags, wanted, check_mode):
     return bool(to_add)
 
 
+def holds_something(ec2, vpc_id):
+    """True when the VPC has a subnet, a live instance or a network interface."""
+    return bool(_ec2.vpc_subnets(ec2, vpc_id) or _ec2.vpc_instances(ec2, vpc_id) or _ec2.vpc_network_interfaces(ec2, vpc_id))
+
+
+def managed_by_us(resource):
+    tags = _tags.to_dict(resource.get("Tags"))
+    return all(tags.get(key) == value for key, value in _ec2.MANAGED_BY.items())
+
+
+def repair_vpcs(ec2, name, check_mode):
+    """The VPC carrying Name ``name`` (None when there is none). Extra copies that fusion.pos made
+    itself (a create sent twice by an older version) and that hold nothing are deleted (not in check
+    mode): the one holding something is kept, else the first by ID. Returns ``(vpc, deleted IDs)``;
+    copies it cannot tell apart safely are refused in one line."""
+    found = _ec2.find_vpcs(ec2, name)
+    if len(found) < 2:
+        return (found[0] if found else None), []
+    found = sorted(found, key=lambda vpc: vpc["VpcId"])
+    holding = [vpc for vpc in found if holds_something(ec2, vpc["VpcId"])]
+    foreign = [vpc["VpcId"] for vpc in found if not managed_by_us(vpc)]
+    if len(holding) > 1 or foreign:
+        raise FusionModuleError(
+            "%d VPCs carry Name tag %s: %s; %s: remove or rename the extra one by hand"
+            % (len(found), name, ", ".join(vpc["VpcId"] for vpc in found),
+               "%s not made by fusion.pos (no tag ManagedBy=fusion.pos)" % ", ".join(foreign) if foreign
+               else "more than one holds subnets, instances or network interfaces"))
+    keep = holding[0] if holding else found[0]
+    extra = [vpc["VpcId"] for vpc in found if vpc["VpcId"] != keep["VpcId"]]
+    if not check_mode:
+        for vpc_id in extra:
+            _ec2.delete_vpc(ec2, vpc_id)
+    return keep, extra
+
+
 def ensure_vpc(ec2, name, tags, check_mode):
     """Returns ``(changed, before, after, vpc_id)``."""
-    vpc = _ec2.find_vpc(ec2, name)
+    vpc, extra = repair_vpcs(ec2, name, check_mode)
     after = {"name": name, "cidr": _ec2.VPC_CIDR, "tenancy": "default", "ipv6": False,
              "dns_support": True, "dns_hostnames": True}
     if vpc is None:
@@ -82,6 +117,9 @@ def ensure_vpc(ec2, name, tags, check_mode):
                 _ec2.set_vpc_attribute(ec2, vpc_id, attribute, True)
     after["ipv6"] = before["ipv6"]  # an IPv6 block added by hand is reported, not removed
     tagged = ensure_tags(ec2, vpc_id, _tags.to_dict(vpc.get("Tags")), tags, check_mode)
+    if extra:
+        before["duplicates_deleted"] = extra
+        after["duplicates_deleted"] = []
     return (before != after) or tagged, before, after, vpc_id
 
 

@@ -240,3 +240,81 @@ def test_run_resource_masks_the_values_the_work_marked_secret():
         return {"changed": True, "note": "made with s3cr3t-value"}
 
     assert "s3cr3t-value" not in str(run_resource(resource(work), context()))
+
+
+# --- lost answers: retried reads, creates that read before sending again ------------------
+
+def lost_answers():
+    from botocore.exceptions import ConnectionClosedError  # pylint: disable=import-outside-toplevel
+    from botocore.parsers import ResponseParserError  # pylint: disable=import-outside-toplevel
+
+    return [ConnectionClosedError(endpoint_url="http://aws"), ReadTimeoutError(endpoint_url="http://aws"),
+            EndpointConnectionError(endpoint_url="http://aws"), ResponseParserError("garbled"),
+            client_error("InternalError", 500)]
+
+
+@pytest.mark.parametrize("error", lost_answers(), ids=lambda e: type(e).__name__)
+def test_a_lost_connection_or_answer_is_retried_and_ambiguous(error, sleeps):
+    call = FlakyCall([error])
+    assert decorate(call, sleeps)("client", "b") == "ok"
+    assert len(call.calls) == 2
+    assert _aws.is_ambiguous(error)
+
+
+@pytest.mark.parametrize("error", [client_error("Throttling"), client_error("SlowDown", 503)])
+def test_throttling_is_not_ambiguous(error):
+    assert _aws.is_retryable(error) and not _aws.is_ambiguous(error)
+
+
+class Finder(list):
+    """A ``found=`` read: records its arguments, answers ``answers`` in turn."""
+
+    def __init__(self, *answers):
+        super().__init__()
+        self.answers = list(answers)
+
+    def __call__(self, client, *args, **kwargs):
+        self.append(args)
+        return self.answers.pop(0)
+
+
+def test_after_a_lost_answer_what_the_first_attempt_made_is_returned_without_sending_again(sleeps):
+    call, finder = FlakyCall([lost_answers()[0]]), Finder({"VpcId": "vpc-1"})
+    assert decorate(call, sleeps, found=finder)("client", "vpc-POS-us-east-1", "10.0.0.0/16") == {"VpcId": "vpc-1"}
+    assert len(call.calls) == 1
+    assert finder == [("vpc-POS-us-east-1", "10.0.0.0/16")]
+
+
+def test_after_a_lost_answer_with_nothing_made_the_create_is_sent_again(sleeps):
+    call, finder = FlakyCall([lost_answers()[1]], result="made"), Finder(None)
+    assert decorate(call, sleeps, found=finder)("client", "x") == "made"
+    assert len(call.calls) == 2 and len(finder) == 1
+
+
+def test_throttling_does_not_read_before_sending_again(sleeps):
+    call, finder = FlakyCall([client_error("Throttling")]), Finder()
+    assert decorate(call, sleeps, found=finder)("client", "x") == "ok"
+    assert finder == []
+
+
+def test_already_exists_after_a_lost_answer_is_the_first_attempt(sleeps):
+    call = FlakyCall([lost_answers()[0], client_error("EntityAlreadyExists", 409)])
+    finder = Finder(None, {"UserName": "rms_x"})
+    assert decorate(call, sleeps, found=finder, done=("EntityAlreadyExists",))("client", "rms_x") == {"UserName": "rms_x"}
+
+
+def test_already_exists_without_a_lost_answer_is_an_error(sleeps):
+    call = FlakyCall([client_error("EntityAlreadyExists", 409)])
+    with pytest.raises(FusionAWSError, match="EntityAlreadyExists"):
+        decorate(call, sleeps, found=Finder(), done=("EntityAlreadyExists",))("client", "rms_x")
+
+
+def test_already_exists_that_is_not_ours_stays_an_error(sleeps):
+    call = FlakyCall([lost_answers()[0], client_error("ResourceExistsException")])
+    with pytest.raises(FusionAWSError, match="ResourceExistsException"):
+        decorate(call, sleeps, found=Finder(None, None), done=("ResourceExistsException",))("client", "s")
+
+
+def test_a_done_code_without_a_finder_answers_none(sleeps):
+    call = FlakyCall([lost_answers()[0], client_error("InvalidPermission.Duplicate")])
+    assert decorate(call, sleeps, done=("InvalidPermission.Duplicate",))("client", "sg-1") is None
