@@ -20,11 +20,25 @@ ARGUMENT_SPEC = dict(
 )
 
 
+def _header(entry):
+    diffs = entry.get("diff") or []
+    for diff in diffs if isinstance(diffs, list) else [diffs]:
+        if diff.get("before_header"):
+            return str(diff["before_header"])
+    return None
+
+
 def status(entry):
-    """A step's result for one org, compact: what the play shows and AWX keeps per host."""
+    """A step's result for one org, compact: what the play shows and AWX keeps per host.
+
+    ``resource`` (the step's diff header, with ``--diff``) names what a changed step changed.
+    """
     if entry.get("failed"):
         return {"failed": True, "msg": entry.get("msg", "failed")}
-    return {"changed": bool(entry.get("changed")), "changes": list(entry.get("changes") or [])}
+    result = {"changed": bool(entry.get("changed")), "changes": list(entry.get("changes") or [])}
+    if _header(entry):
+        result["resource"] = _header(entry)
+    return result
 
 
 def combine(steps, summary=None):
@@ -44,7 +58,7 @@ def combine(steps, summary=None):
             result.update(failed=True, msg="%s: %s" % (label, entry.get("msg", "failed")))
             break
         result["changed"] = result["changed"] or bool(entry.get("changed"))
-        if entry.get("diff"):
+        if entry.get("diff") and entry.get("changed"):  # the diffs of what changed (or would)
             diffs.extend(entry["diff"] if isinstance(entry["diff"], list) else [entry["diff"]])
     if result.get("failed"):
         result["changed"] = False

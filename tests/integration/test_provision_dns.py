@@ -5,8 +5,7 @@ import pytest
 from fusion_testlib import REPO
 
 SANDBOX = REPO / "inventories" / "sandbox"
-DNS_TASK = "DNS record of the org's tenant"
-SUMMARY_TASK = "Summary and manual checklist of the org"
+SUMMARY_TASK = "Result of the org"
 
 
 @pytest.fixture
@@ -41,7 +40,7 @@ def test_provision_makes_the_record_then_a_rerun_writes_nothing(provision, aws, 
     zone = {"fusion_pos_hosted_zone": "fusionPOS.com"}
     first = provision(extra_vars=zone)
     assert first.rc == 0, first.output
-    assert first.result(DNS_TASK, "xmsqa1")["changed"] is True
+    assert first.org_step("dns", "xmsqa1")["changed"] is True
     assert a_records(boto, zone_id) == {"xmsqa1.fusionpos.com": [pos_host]}
     summary = first.result(SUMMARY_TASK, "xmsqa1")["msg"]
     assert "DNS: A record xmsqa1.fusionPOS.com -> %s (TTL 300) in hosted zone fusionpos.com" % pos_host in summary
@@ -55,7 +54,7 @@ def test_provision_makes_the_record_then_a_rerun_writes_nothing(provision, aws, 
 def test_without_a_zone_the_summary_says_which_record_to_create(provision, aws):
     result = provision()
     assert result.rc == 0, result.output
-    assert result.result(DNS_TASK, "xmsqa1")["changed"] is False
+    assert result.org_step("dns", "xmsqa1")["changed"] is False
     summary = result.result(SUMMARY_TASK, "xmsqa1")["msg"]
     assert any(line.startswith("DNS: MANUAL") and "A record xmsqa1.fusionPOS.com -> the public IPv4 address of POS host POS01" in line
                for line in summary), summary

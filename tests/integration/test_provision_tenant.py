@@ -13,8 +13,7 @@ import pytest
 from fusion_testlib import REPO
 
 SANDBOX = REPO / "inventories" / "sandbox"
-TENANT_TASK = "Tenant of the org on its POS host"
-SUMMARY_TASK = "Summary and manual checklist of the org"
+SUMMARY_TASK = "Result of the org"
 
 
 @pytest.fixture
@@ -47,7 +46,7 @@ def provision(playbook, aws, tmp_path):
 def test_provision_adds_the_tenant_then_a_rerun_leaves_the_file_alone(provision, folder, estate, boto):
     first = provision()
     assert first.rc == 0, first.output
-    assert first.result(TENANT_TASK, "xmsqa1")["changed"] is True
+    assert first.org_result("xmsqa1")["steps"]["tenant"]["changed"] is True
     password = boto("secretsmanager").get_secret_value(SecretId="fusion-pos/qa/xmsqa1/db-login")["SecretString"]
     tenant = json.loads((folder / "tenants.json").read_text())["xmsqa1"]
     assert tenant["RequestUrlHost"] == "xmsqa1.fusionPOS.com" and tenant["RecipeName"] == "POS_Tenant"
@@ -65,12 +64,12 @@ def test_provision_adds_the_tenant_then_a_rerun_leaves_the_file_alone(provision,
 def test_an_org_on_another_pos_version_is_refused_and_nothing_is_written(provision, folder, estate):
     result = provision(extra_vars={"org_pos_version": "24.3.0"})
     assert result.rc != 0
-    assert "POS version 24.3.0 differs from the version pinned on POS host POS01" in result.result(TENANT_TASK, "xmsqa1")["msg"]
+    assert "POS version 24.3.0 differs from the version pinned on POS host POS01" in result.org_result("xmsqa1")["msg"]
     assert not (folder / "tenants.json").exists()
 
 
 def test_check_mode_writes_no_tenant(provision, folder, estate):
     result = provision(check=True)
     assert result.rc == 0, result.output
-    assert result.result(TENANT_TASK, "xmsqa1")["changed"] is True
+    assert result.org_result("xmsqa1")["steps"]["tenant"]["changed"] is True
     assert not (folder / "tenants.json").exists()

@@ -36,6 +36,7 @@ STEP_TASKS = {
     "secrets": "Generated secrets of the orgs",
     "database": "Databases and logins of the orgs",
     "rabbitmq": "RabbitMQ vhosts, users and permissions of the orgs",
+    "dns": "DNS records of the orgs' tenants",
 }
 ORG_RESULT_TASK = "Result of the org"
 

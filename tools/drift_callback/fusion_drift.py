@@ -86,8 +86,14 @@ class CallbackModule(CallbackBase):
         if not item and res.get("results"):
             return  # a loop: each item was reported on its own
         task = result._task.get_name()  # pylint: disable=protected-access
-        self._emit(kind="drift", playbook=self.playbook, org=result._host.get_name(),  # pylint: disable=protected-access
-                   task=task, resource=_resource(res, task), differs=_differs(res))
+        org = result._host.get_name()  # pylint: disable=protected-access
+        if isinstance(res.get("steps"), dict):  # provision.yml's one result per org: a row per changed step
+            for label, step in res["steps"].items():
+                if step.get("changed"):
+                    self._emit(kind="drift", playbook=self.playbook, org=org, task="%s: %s" % (task, label),
+                               resource=step.get("resource") or label, differs=list(step.get("changes") or ["changed"]))
+            return
+        self._emit(kind="drift", playbook=self.playbook, org=org, task=task, resource=_resource(res, task), differs=_differs(res))
 
     def v2_runner_on_ok(self, result):
         self._ok(result)
