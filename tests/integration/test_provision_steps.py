@@ -10,7 +10,6 @@ import pytest
 from fusion_testlib import module_play
 
 
-
 def users(boto):
     return sorted(user["UserName"] for user in boto("iam").list_users()["Users"])
 
