@@ -7,7 +7,7 @@ org's failure isolated, per-org --diff, --limit, module_defaults of the action g
 
 import pytest
 
-from fusion_testlib import module_play
+from fusion_testlib import REPO, module_play
 
 
 def users(boto):
@@ -86,3 +86,11 @@ def test_module_defaults_of_the_action_group_with_amazon_aws_options_reach_every
     assert "s3:CreateBucket" in result.result("bucket")["resource_actions"]
     assert "iam:CreateUser" in result.result("step")["results"]["xmsqa1"]["resource_actions"]
     assert users(boto) == ["rms_xmsqa1"]
+
+
+def test_the_playbook_runs_by_its_collection_name_too(playbook, aws, boto):
+    result = playbook("fusion.pos.provision", inventory=REPO / "inventories" / "sandbox",
+                      extra_vars={"org": "xmsqa2", "aws_endpoint_url": aws.url})
+    assert result.rc == 0, result.output[-3000:]
+    assert result.org_result("xmsqa2")["changed"] is True
+    assert users(boto) == ["rms_xmsqa2"]
