@@ -34,7 +34,7 @@ from ansible.module_utils.common.parameters import remove_values
 from ansible_collections.fusion.pos.plugins.module_utils._aws import (
     BOTO3_IMPORT_ERROR, CONNECTION_ARGS, ClientFactory, FusionAWSError, FusionModuleError,
 )
-from ansible_collections.fusion.pos.plugins.module_utils._naming import NamingError
+from ansible_collections.fusion.pos.plugins.module_utils._naming import NamingError, validate_region
 
 try:
     from botocore.exceptions import BotoCoreError, ClientError
@@ -108,6 +108,8 @@ def run_resource(resource, ctx):
     marked secret (``ctx.no_log_values``) are masked in whatever is returned.
     """
     try:
+        if resource.connection and ctx.params.get("region"):
+            validate_region(ctx.params["region"])  # the one region rule, before any client exists
         if resource.validate is not None:
             resource.validate(ctx.params)
         result = resource.work(ctx)

@@ -318,3 +318,15 @@ def test_already_exists_that_is_not_ours_stays_an_error(sleeps):
 def test_a_done_code_without_a_finder_answers_none(sleeps):
     call = FlakyCall([lost_answers()[0], client_error("InvalidPermission.Duplicate")])
     assert decorate(call, sleeps, done=("InvalidPermission.Duplicate",))("client", "sg-1") is None
+
+
+@pytest.mark.parametrize("region, message", [
+    ("zz-nowhere-1", "unknown AWS region 'zz-nowhere-1'"),
+    ("us-east-1\n", "invalid AWS region 'us-east-1\\n'"),
+], ids=["unknown-to-botocore", "trailing-newline"])
+def test_run_resource_refuses_a_region_aws_does_not_have_before_any_work(region, message):
+    worked = []
+    connected = Resource("fusion_test", {}, worked.append)
+    result = run_resource(connected, Context({"region": region}))
+    assert result["failed"] is True and message in result["msg"]
+    assert worked == []
