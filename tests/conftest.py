@@ -37,6 +37,32 @@ def boto(aws):
 
 
 @pytest.fixture
+def pos_host(boto):
+    """POS01 as shared.yml leaves it: one live EC2 instance tagged Name=POS01, PosVersion=24.2.1; its public IPv4 address."""
+    ec2 = boto("ec2")
+    image = ec2.describe_images()["Images"][0]["ImageId"]
+    made = ec2.run_instances(ImageId=image, MinCount=1, MaxCount=1, TagSpecifications=[
+        {"ResourceType": "instance", "Tags": [{"Key": "Name", "Value": "POS01"}, {"Key": "PosVersion", "Value": "24.2.1"}]}])
+    instance_id = made["Instances"][0]["InstanceId"]
+    return ec2.describe_instances(InstanceIds=[instance_id])["Reservations"][0]["Instances"][0]["PublicIpAddress"]
+
+
+@pytest.fixture
+def pos_database(boto):
+    """db-POS-01 (SQL Server Express) as shared.yml leaves it; its endpoint address."""
+    rds = boto("rds")
+    rds.create_db_instance(DBInstanceIdentifier="db-POS-01", Engine="sqlserver-ex", DBInstanceClass="db.t3.micro",
+                           MasterUsername="admin", MasterUserPassword="Master-Pass-123", AllocatedStorage=20)
+    return rds.describe_db_instances(DBInstanceIdentifier="db-POS-01")["DBInstances"][0]["Endpoint"]["Address"]
+
+
+@pytest.fixture
+def hosted_zone(boto, pos_host):
+    """The public Route 53 hosted zone fusionPOS.com (POS01 made first); its ID."""
+    return boto("route53").create_hosted_zone(Name="fusionPOS.com", CallerReference="test")["HostedZone"]["Id"].split("/")[-1]
+
+
+@pytest.fixture
 def provision(playbook, aws):
     """``provision(org, extra_vars=None, **options)``: provision.yml on the sandbox inventory, against this emulator."""
     def run(org, extra_vars=None, **kwargs):

@@ -39,6 +39,7 @@ ARGUMENT_SPEC = dict(
     orgs=dict(type="list", elements="str", required=True),
     plan=dict(type="dict", required=True),
     secret_backend=dict(type="str", default=_secrets.DEFAULT_BACKEND, choices=list(_secrets.BACKENDS)),
+    state=dict(type="str", default="present", choices=["present", "absent"]),
     **_CONNECTION
 )
 LOGIN_PURPOSE = "db-login"
@@ -134,6 +135,25 @@ class ActionModule(ActionBase):
                                     % (entry["org"], path))
         return found["password"]
 
+    def _remove(self, path, host, orgs, results, check_mode, diff, task_vars):
+        """state=absent: the orgs' tenants taken out of the host's list; one write when any was there.
+
+        No AWS call and no password is read: the other tenants' passwords go back to the host as the
+        same no_log placeholders as in a present run.
+        """
+        document = _tenant.parse_document(self._read_file(path, task_vars))
+        new = document
+        for org in orgs:
+            new, before = _tenant.remove(new, org)
+            mine = dict(changed=before is not None, tenant=org, file=path, pos_host=host, removed=before is not None)
+            if diff:
+                header = "tenant %s in %s on %s" % (org, path, host)
+                mine["diff"] = dict(before=_tenant.masked(before) or {}, after={}, before_header=header, after_header=header)
+            results[org] = mine
+        if any(item["changed"] for item in results.values()) and not check_mode:
+            text, secrets = _tenant.render(new)
+            self._write_file(path, text, secrets, task_vars)
+
     def run(self, tmp=None, task_vars=None):
         result = super(ActionModule, self).run(tmp, task_vars)
         del tmp
@@ -152,6 +172,12 @@ class ActionModule(ActionBase):
             for org in orgs:
                 if org not in args["plan"]:
                     raise TenantError("org %s has no entry in the plan given to the task" % org)
+            if args["state"] == "absent":
+                self._remove(path, host, orgs, results, check_mode, diff, task_vars)
+                changed = sorted(org for org, item in results.items() if item["changed"])
+                result.update(changed=bool(changed), results=results, file=path, pos_host=host, orgs_changed=changed,
+                              orgs_failed=[], msg="tenants on %s: %d removed" % (host, len(changed)))
+                return result
             pinned = self._host_version(ctx, host)
             # 1. refusals, before any change
             wanted = {}

@@ -12,6 +12,10 @@ when a hosted zone is configured"); decisions in docs/tenant-and-dns.md.
   IPv4 address is read from EC2 (the one live instance tagged ``Name=<pos_host>``), the record is
   read with ``list_resource_record_sets`` and written with one ``UPSERT`` only when its type, TTL
   or value differ. ``UPSERT`` is idempotent by itself, so a retried write cannot duplicate anything.
+- ``state=absent`` (deprovision.yml): the record, when there, is deleted with one ``DELETE`` of the
+  record set exactly as read (Route 53 deletes only an exact match); no POS host is read. A retried
+  delete that finds the record already gone (an earlier try did it) is success. Without a hosted zone
+  nothing is called and the result says which record to delete by hand.
 
 Handlers return ``(changed, before, after)``; ``work(ctx)`` records them in one
 ``DifferenceTracker``. Calls: ``_route53``, ``_ec2``.
@@ -42,7 +46,7 @@ def validate(params):
     name = record_name(params)
     if params["pos_host"]:
         _naming.validate_pos_host(params["pos_host"])
-    elif params["hosted_zone"]:
+    elif params["hosted_zone"] and params["state"] == "present":
         raise FusionModuleError("DNS record %s: no POS host to point at (org_placement.pos_host or fusion_default_pos_host)" % name)
     if not 0 <= params["ttl"] <= 2147483647:
         raise FusionModuleError("DNS record %s: ttl must be 0 to 2147483647 seconds, got %d" % (name, params["ttl"]))
@@ -85,19 +89,25 @@ def host_address(ec2, host):
     return address
 
 
-def ensure_record(route53, zone_id, name, ttl, address, comment, check_mode):
-    """The A record ``name`` -> ``address``. Returns ``(changed, before, after)``."""
+def read_record(route53, zone_id, name):
+    """``(record set as Route 53 answers it, its comparable form)``; ``(None, None)`` when there is none."""
     found = _route53.record_sets(route53, zone_id, name, RECORD_TYPE)
     if any(item.get("SetIdentifier") for item in found):
         raise FusionModuleError("DNS record %s: has a routing policy (SetIdentifier); fusion.pos manages only a simple record, "
                                 "fix it by hand" % name)
-    before = None
-    if found:
-        item = found[0]
-        before = {"name": name, "type": RECORD_TYPE, "ttl": item.get("TTL"),
-                  "values": sorted(value["Value"] for value in item.get("ResourceRecords") or [])}
-        if item.get("AliasTarget"):
-            before["alias"] = _route53.dns_name(item["AliasTarget"].get("DNSName"))
+    if not found:
+        return None, None
+    item = found[0]
+    before = {"name": name, "type": RECORD_TYPE, "ttl": item.get("TTL"),
+              "values": sorted(value["Value"] for value in item.get("ResourceRecords") or [])}
+    if item.get("AliasTarget"):
+        before["alias"] = _route53.dns_name(item["AliasTarget"].get("DNSName"))
+    return item, before
+
+
+def ensure_record(route53, zone_id, name, ttl, address, comment, check_mode):
+    """The A record ``name`` -> ``address``. Returns ``(changed, before, after)``."""
+    before = read_record(route53, zone_id, name)[1]
     after = {"name": name, "type": RECORD_TYPE, "ttl": ttl, "values": [address]}
     changed = before != after
     if changed and not check_mode:
@@ -105,11 +115,24 @@ def ensure_record(route53, zone_id, name, ttl, address, comment, check_mode):
     return changed, before, after
 
 
+def remove_record(route53, zone_id, name, comment, check_mode):
+    """No A record ``name`` (deleted exactly as read). Returns ``(changed, before, None)``."""
+    item, before = read_record(route53, zone_id, name)
+    if item is not None and not check_mode:
+        _route53.delete_record(route53, zone_id, name, item, comment)
+    return before is not None, before, None
+
+
 def work(ctx):
     params = ctx.params
     name = record_name(params)
+    absent = params["state"] == "absent"
     if not params["hosted_zone"]:
         record = manual_record(params)
+        if absent:
+            return dict(changed=False, manual=True, record=record,
+                        msg="no Route 53 hosted zone configured: delete the %s record %s by hand if it exists"
+                        % (record["type"], record["name"]))
         return dict(changed=False, manual=True, record=record,
                     msg="no Route 53 hosted zone configured: create the %s record %s -> %s by hand"
                     % (record["type"], record["name"], record["value"]))
@@ -117,6 +140,12 @@ def work(ctx):
     zone_id, zone_name = find_zone(route53, params["hosted_zone"])
     if _route53.dns_name(name) != zone_name and not _route53.dns_name(name).endswith("." + zone_name):
         raise FusionModuleError("DNS record %s: is not inside hosted zone %s (%s)" % (name, zone_name, zone_id))
+    if absent:
+        tracker = DifferenceTracker()
+        tracker.record("record", remove_record(route53, zone_id, name, "fusion.pos: tenant %s deprovisioned" % params["org"],
+                                               ctx.check_mode))
+        return tracker.result(ctx, "DNS record %s" % name, manual=False, zone_id=zone_id, zone=zone_name,
+                              record={"name": name, "type": RECORD_TYPE})
     address = host_address(ctx.client("ec2"), params["pos_host"])
     tracker = DifferenceTracker()
     tracker.record("record", ensure_record(route53, zone_id, name, params["ttl"], address,
@@ -134,7 +163,7 @@ RESOURCE = Resource(
         pos_host=dict(type="str"),
         hosted_zone=dict(type="str", default=""),
         ttl=dict(type="int", default=DEFAULT_TTL),
-        state=dict(type="str", choices=["present"], default="present"),
+        state=dict(type="str", choices=["present", "absent"], default="present"),
     ),
     work,
     validate=validate,

@@ -51,3 +51,12 @@ def upsert_record(client, zone_id, name, record_type, ttl, values, comment):
             "Name": name, "Type": record_type, "TTL": ttl,
             "ResourceRecords": [{"Value": value} for value in values]}}],
     })
+
+
+@aws_call("delete the record", "DNS record {1}", retry_codes=BUSY, done=("InvalidChangeBatch",))
+def delete_record(client, zone_id, name, record_set, comment):
+    """Delete ``record_set`` exactly as ``list_resource_record_sets`` answered it (Route 53 deletes only
+    an exact match). Sent again after a lost answer, "not found" (InvalidChangeBatch) means an earlier
+    try deleted it."""
+    client.change_resource_record_sets(HostedZoneId=zone_id, ChangeBatch={
+        "Comment": comment, "Changes": [{"Action": "DELETE", "ResourceRecordSet": record_set}]})

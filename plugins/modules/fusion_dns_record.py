@@ -21,8 +21,11 @@ description:
     (RV(manual)) and what to create (RV(record)).
   - A hosted zone that is not found fails with one line; so does a POS host that is not found or
     has no public address, and a record with a routing policy (C(SetIdentifier)), which is left alone.
+  - With O(state=absent) the record, when there, is deleted with one C(DELETE) of the record set
+    exactly as read (no POS host is read); a retried delete that finds it gone is success. Without
+    O(hosted_zone) no call is made and the result says which record to delete by hand.
   - Exact check mode and C(--diff).
-  - Runs as an org step of provision.yml (role C(fusion.pos.org_dns)).
+  - Runs as an org step of provision.yml and deprovision.yml (role C(fusion.pos.org_dns)).
 author: fusion.pos contributors (@fusion-pos)
 options:
   org:
@@ -36,7 +39,7 @@ options:
   pos_host:
     description:
       - The org's POS host C(POSNN), read from EC2 by its C(Name) tag in O(region).
-      - Required when O(hosted_zone) is set.
+      - Required when O(hosted_zone) is set and O(state=present).
     type: str
   hosted_zone:
     description:
@@ -50,9 +53,11 @@ options:
     type: int
     default: 300
   state:
-    description: Only C(present); a record is removed by hand.
+    description:
+      - C(present) - the record points at the POS host.
+      - C(absent) - there is no such record (deprovisioning).
     type: str
-    choices: [present]
+    choices: [present, absent]
     default: present
 extends_documentation_fragment:
   - fusion.pos.connection
@@ -75,6 +80,12 @@ EXAMPLES = r"""
     org: xmsqa1
     pos_host: POS01
   register: dns
+
+- name: The tenant's DNS record removed (deprovisioning)
+  fusion.pos.fusion_dns_record:
+    org: xmsdemo1
+    hosted_zone: fusionPOS.com
+    state: absent
 """
 
 RETURN = r"""
@@ -97,11 +108,11 @@ zone:
   type: str
 address:
   description: The POS host's public IPv4 address.
-  returned: when a hosted zone is configured
+  returned: when a hosted zone is configured and O(state=present)
   type: str
 pos_host:
   description: The POS host.
-  returned: when a hosted zone is configured
+  returned: when a hosted zone is configured and O(state=present)
   type: str
 """
 

@@ -30,6 +30,9 @@ description:
     pipelining is required (C(ansible_pipelining=true)), otherwise the task is refused.
   - C(--diff) shows each tenant before and after with its password masked (C(********), or
     C(******** (differs)) when the stored one is not the password manager's).
+  - With O(state=absent) (deprovisioning) the tenants of O(orgs) are taken out of the list instead - one
+    read, and one write only when one of them was there; no AWS call, no password read; every other
+    tenant is kept as it is.
   - This is an action plugin; AWS is read on the controller, the file on the POS host.
 author: fusion.pos contributors (@fusion-pos)
 options:
@@ -60,6 +63,13 @@ options:
     type: str
     choices: [aws_secretsmanager]
     default: aws_secretsmanager
+  state:
+    description:
+      - C(present) - the orgs' tenants are in the list, as described above.
+      - C(absent) - the orgs' tenants are not in the list (deprovision.yml).
+    type: str
+    choices: [present, absent]
+    default: present
 extends_documentation_fragment:
   - fusion.pos.connection
 attributes:
@@ -87,11 +97,22 @@ EXAMPLES = r"""
     plan: "{{ org_validate_plan }}"
     region: us-east-1
   delegate_to: POS01
+
+- name: The org's tenant taken off POS01 (deprovisioning)
+  fusion.pos.fusion_tenant:
+    pos_host: POS01
+    tenants_folder: 'C:\FusionPOS\Server\App_Data'
+    orgs: [xmsdemo1]
+    plan: "{{ org_validate_plan }}"
+    state: absent
+  delegate_to: POS01
 """
 
 RETURN = r"""
 results:
-  description: Each org's result (C(changed), C(tenant), C(host_name), C(created), C(diff); C(failed) and a one-line C(msg)).
+  description:
+    - Each org's result (C(changed), C(tenant), C(host_name), C(created), C(diff); C(failed) and a one-line C(msg)).
+    - With O(state=absent) - C(changed), C(tenant), C(removed), C(diff).
   returned: always
   type: dict
   sample: {"xmsqa1": {"changed": true, "created": true, "tenant": "xmsqa1", "host_name": "xmsqa1.fusionPOS.com"}}

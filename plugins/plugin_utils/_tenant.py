@@ -94,6 +94,16 @@ def merge(document, name, entry):
     return new, before, after
 
 
+def remove(document, name):
+    """``(new document, before)``: the document without the tenant ``name``; ``before`` None when it was not there.
+
+    ``document`` is not modified.
+    """
+    new = copy.deepcopy(document)
+    before = new.pop(name, None)
+    return new, before
+
+
 def mask_connection(value, password=None):
     """``value`` with its password replaced by ``MASK`` (``MASK (differs)`` when not ``password``)."""
     if not isinstance(value, str):

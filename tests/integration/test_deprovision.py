@@ -1,5 +1,7 @@
 """deprovision.yml end to end against the emulator: what it removes, what it refuses, idempotence."""
 
+import json
+
 import pytest
 
 from fusion_testlib import REPO
@@ -9,6 +11,8 @@ PRODUCTION = REPO / "inventories" / "production"
 BUCKET_TASK = "S3 bucket of the org removed (objects besides pub/ only with force)"
 IAM_TASK = "IAM user of the org removed with its access keys"
 SECRETS_TASK = "Secrets of the org scheduled for deletion (restorable during the recovery window)"
+DNS_TASK = "DNS record of the org removed (without a hosted zone - the record to delete by hand)"
+TENANT_TASK = "Tenant of the org taken off its POS host"
 pytestmark = [pytest.mark.emulator, pytest.mark.slow]
 
 
@@ -136,6 +140,65 @@ def test_refused_runs_make_no_aws_call(deprovision, aws, org, confirm, inventory
     assert result.rc != 0
     assert "deprovision refused" in result.output and message in result.output
     assert aws.calls() == []
+
+
+# ---- the DNS record and the tenant: POS01, db-POS-01 and the zone in the emulator, POS01's folder local ----
+
+@pytest.fixture
+def tenants(tmp_path):
+    """POS01's MonitorTenantsFolder stand-in (as tools/sandbox makes it); its tenants.json."""
+    (tmp_path / "POS01" / "App_Data").mkdir(parents=True)
+    return tmp_path / "POS01" / "App_Data" / "tenants.json"
+
+
+@pytest.fixture
+def placed(run, aws, boto, pos_host, pos_database, hosted_zone, tenants):
+    """xmsqa1 and xmsqa2 provisioned with their tenants on POS01 and their records in fusionPOS.com.
+
+    Returns ``options`` for the deprovision runs (the same zone and folder); recorder restarted.
+    """
+    options = {"extra_vars": {"fusion_pos_hosted_zone": "fusionPOS.com"},
+               "env": {"FUSION_SANDBOX_TENANTS_ROOT": str(tenants.parent.parent.parent)}}
+    made = run("provision.yml", "xmsqa1,xmsqa2", **options)
+    assert made.rc == 0, made.output
+    assert sorted(json.loads(tenants.read_text())) == ["xmsqa1", "xmsqa2"]
+    assert a_records(boto, hosted_zone) == ["xmsqa1.fusionpos.com", "xmsqa2.fusionpos.com"]
+    aws.reset_recording()
+    return options
+
+
+def a_records(boto, zone):
+    found = boto("route53").list_resource_record_sets(HostedZoneId=zone)["ResourceRecordSets"]
+    return sorted(item["Name"].rstrip(".").lower() for item in found if item["Type"] == "A")
+
+
+def test_the_record_and_the_tenant_of_the_org_go_and_the_others_stay(placed, deprovision, boto, hosted_zone, tenants):
+    result = deprovision("xmsqa1", confirm="xmsqa1", **placed)
+    assert result.rc == 0, result.output
+    assert result.result(DNS_TASK, "xmsqa1")["changed"] is True
+    assert result.result(TENANT_TASK, "xmsqa1")["changed"] is True
+    assert a_records(boto, hosted_zone) == ["xmsqa2.fusionpos.com"]
+    assert sorted(json.loads(tenants.read_text())) == ["xmsqa2"]
+
+
+def test_check_mode_reports_the_record_and_the_tenant_and_writes_nothing(placed, deprovision, aws, boto, hosted_zone, tenants):
+    before = tenants.read_bytes()
+    result = deprovision("xmsqa1", confirm="xmsqa1", check=True, diff=True, **placed)
+    assert result.rc == 0, result.output
+    assert [result.result(task, "xmsqa1")["changed"] for task in (DNS_TASK, TENANT_TASK)] == [True, True]
+    assert aws.writes() == []
+    assert tenants.read_bytes() == before
+    assert a_records(boto, hosted_zone) == ["xmsqa1.fusionpos.com", "xmsqa2.fusionpos.com"]
+
+
+def test_a_second_run_leaves_the_zone_and_the_tenant_list_alone(placed, deprovision, aws, tenants):
+    assert deprovision("xmsqa1", confirm="xmsqa1", **placed).rc == 0
+    stamp = tenants.stat().st_mtime_ns
+    aws.reset_recording()
+    again = deprovision("xmsqa1", confirm="xmsqa1", **placed)
+    assert again.rc == 0, again.output
+    assert again.changed("xmsqa1") == 0 and aws.writes() == []
+    assert tenants.stat().st_mtime_ns == stamp
 
 
 # ---- the database, on the fake SQL Server (tests/lib/fake_mssql.py) -----------------------------------

@@ -250,6 +250,24 @@ def test_a_lost_answer_to_a_write_is_retried(aws, proxy, action, tasks):
     assert again.rc == 0 and changed(again) == 0 and aws.writes() == [], again.output[-3000:]
 
 
+def test_a_lost_answer_to_the_dns_record_delete_converges(aws, boto, proxy, hosted_zone, pos_host):
+    """deprovision's DNS step: the DELETE went through but its answer was lost; the retry must not fail."""
+    boto("route53").change_resource_record_sets(HostedZoneId=hosted_zone, ChangeBatch={"Changes": [{
+        "Action": "UPSERT", "ResourceRecordSet": {"Name": "xmsqa1.fusionPOS.com", "Type": "A", "TTL": 300,
+                                                  "ResourceRecords": [{"Value": pos_host}]}}]})
+    tasks = [{"name": "dns", "fusion.pos.fusion_dns_record": {"org": "xmsqa1", "hosted_zone": "fusionPOS.com", "state": "absent"}}]
+    faulty = proxy()
+    faulty.target("route53:POST /2013-04-01/hostedzone/%s/rrset/" % hosted_zone, "drop_after")
+    result = run(module_play(tasks), faulty.url)
+    assert result.rc == 0, result.output[-3000:]
+    assert faulty.injected["drop_after"] == 1, faulty.summary()
+    listed = boto("route53").list_resource_record_sets(HostedZoneId=hosted_zone)["ResourceRecordSets"]
+    assert [item for item in listed if item["Type"] == "A"] == []
+    aws.reset_recording()
+    again = run(module_play(tasks), aws.url)
+    assert again.rc == 0 and changed(again) == 0 and aws.writes() == [], again.output[-3000:]
+
+
 # ---- copies an earlier version made: repaired, not a dead end ---------------------------------
 
 def test_an_access_key_not_in_the_password_manager_is_deleted(aws, boto):

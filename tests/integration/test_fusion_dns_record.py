@@ -13,21 +13,10 @@ TASK = "dns"
 
 
 @pytest.fixture
-def pos_host(boto):
-    """POS01: a live EC2 instance tagged Name=POS01 (the emulator gives it a public address)."""
-    ec2 = boto("ec2")
-    image = ec2.describe_images()["Images"][0]["ImageId"]
-    ec2.run_instances(ImageId=image, MinCount=1, MaxCount=1, TagSpecifications=[
-        {"ResourceType": "instance", "Tags": [{"Key": "Name", "Value": "POS01"}, {"Key": "PosVersion", "Value": "24.2.1"}]}])
-    return ec2.describe_instances()["Reservations"][0]["Instances"][0]["PublicIpAddress"]
-
-
-@pytest.fixture
-def zone(boto, aws, pos_host):
-    """The public hosted zone fusionPOS.com; the recorder starts after the setup."""
-    zone_id = boto("route53").create_hosted_zone(Name="fusionPOS.com", CallerReference="test")["HostedZone"]["Id"]
+def zone(aws, hosted_zone):
+    """The public hosted zone fusionPOS.com and POS01 (tests/conftest.py); the recorder starts after the setup."""
     aws.reset_recording()
-    return zone_id.split("/")[-1]
+    return hosted_zone
 
 
 @pytest.fixture
@@ -119,4 +108,49 @@ def test_without_a_zone_no_call_is_made_and_the_record_is_manual(dns, aws):
     assert (result["changed"], result["manual"]) == (False, True)
     assert result["record"]["name"] == NAME and result["record"]["type"] == "A"
     assert "POS01" in result["record"]["value"]
+    assert aws.calls() == []
+
+
+# ---- state=absent (deprovision.yml) ---------------------------------------------------------------------
+
+def test_absent_deletes_the_record_whatever_it_points_at_and_reads_no_pos_host(dns, aws, boto, zone):
+    upsert(boto, zone, "198.51.100.9", ttl=60)
+    aws.reset_recording()
+    result = dns(state="absent", pos_host=None).result(TASK)
+    assert result["changed"] is True, result
+    assert NAME.lower() not in records(boto, zone)
+    assert [call.service for call in aws.calls() if call.service == "ec2"] == []
+
+
+def test_absent_a_rerun_makes_no_write(dns, aws, boto, zone, pos_host):
+    upsert(boto, zone, pos_host)
+    dns(state="absent")
+    aws.reset_recording()
+    assert dns(state="absent").result(TASK)["changed"] is False
+    assert aws.writes() == []
+
+
+def test_absent_in_check_mode_reports_the_deletion_and_writes_nothing(dns, aws, boto, zone, pos_host):
+    upsert(boto, zone, pos_host)
+    aws.reset_recording()
+    result = dns(state="absent", check=True, diff=True).result(TASK)
+    assert result["changed"] is True
+    assert result["diff"]["before"]["record"]["values"] == [pos_host] and result["diff"]["after"]["record"] is None
+    assert aws.writes() == []
+    assert records(boto, zone)[NAME.lower()] == (300, [pos_host])
+
+
+def test_absent_leaves_other_records_of_the_zone_alone(dns, boto, zone, pos_host):
+    upsert(boto, zone, pos_host)
+    boto("route53").change_resource_record_sets(HostedZoneId=zone, ChangeBatch={"Changes": [{
+        "Action": "UPSERT", "ResourceRecordSet": {"Name": "xmsqa2.fusionPOS.com", "Type": "A", "TTL": 300,
+                                                  "ResourceRecords": [{"Value": pos_host}]}}]})
+    dns(state="absent")
+    assert records(boto, zone) == {"xmsqa2.fusionpos.com": (300, [pos_host])}
+
+
+def test_absent_without_a_zone_makes_no_call_and_names_the_record_to_delete(dns, aws):
+    result = dns(state="absent", hosted_zone="").result(TASK)
+    assert result["changed"] is False and result["manual"] is True
+    assert "delete the A record xmsqa1.fusionPOS.com by hand" in result["msg"]
     assert aws.calls() == []

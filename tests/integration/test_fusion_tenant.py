@@ -29,18 +29,11 @@ def plan_entry(org="xmsqa1", **extra):
 
 
 @pytest.fixture
-def estate(boto, aws):
-    """POS01 (PosVersion 24.2.1), db-POS-01 and xmsqa1's database password in the emulator."""
-    ec2 = boto("ec2")
-    image = ec2.describe_images()["Images"][0]["ImageId"]
-    ec2.run_instances(ImageId=image, MinCount=1, MaxCount=1, TagSpecifications=[
-        {"ResourceType": "instance", "Tags": [{"Key": "Name", "Value": "POS01"}, {"Key": "PosVersion", "Value": "24.2.1"}]}])
-    rds = boto("rds")
-    rds.create_db_instance(DBInstanceIdentifier="db-POS-01", Engine="sqlserver-ex", DBInstanceClass="db.t3.micro",
-                           MasterUsername="admin", MasterUserPassword="Master-Pass-123", AllocatedStorage=20)
+def estate(boto, aws, pos_host, pos_database):
+    """POS01 (PosVersion 24.2.1) and db-POS-01 (tests/conftest.py), xmsqa1's database password; its endpoint."""
     boto("secretsmanager").create_secret(Name="fusion-pos/qa/xmsqa1/db-login", SecretString=PASSWORD)
     aws.reset_recording()
-    return rds.describe_db_instances(DBInstanceIdentifier="db-POS-01")["DBInstances"][0]["Endpoint"]["Address"]
+    return pos_database
 
 
 @pytest.fixture
@@ -59,12 +52,12 @@ def host(tmp_path):
 
 @pytest.fixture
 def tenant(aws, host):
-    def run(orgs=("xmsqa1",), plan=None, check=False, diff=False, verbosity=0, env=None, json_output=True):
+    def run(orgs=("xmsqa1",), plan=None, check=False, diff=False, verbosity=0, env=None, json_output=True, state="present"):
         plan = plan or dict((org, plan_entry(org)) for org in orgs)
         plays = [{"name": "tenant", "hosts": "POS01", "gather_facts": False, "tasks": [{
             "name": TASK, "ignore_errors": True,
             "fusion.pos.fusion_tenant": {"pos_host": "POS01", "tenants_folder": str(host / "POS01" / "App_Data"),
-                                         "orgs": list(orgs), "plan": plan, "region": "us-east-1"}}]}]
+                                         "orgs": list(orgs), "plan": plan, "region": "us-east-1", "state": state}}]}]
         run_env = {"ANSIBLE_LOCAL_TEMP": str(host / "local_tmp"), "ANSIBLE_REMOTE_TEMP": str(host / "remote_tmp")}
         run_env.update(env or {})
         return run_playbook(plays, aws.url, inventory=host / "hosts.yml", check=check, diff=diff, verbosity=verbosity,
@@ -200,3 +193,48 @@ def test_a_missing_tenants_folder_fails_in_one_line(tenant, host, estate):
     (host / "POS01" / "App_Data").rmdir()
     mine = tenant().result(TASK, "POS01")
     assert mine["failed"] is True and "\n" not in mine["msg"] and "does not exist" in mine["msg"]
+
+
+# ---- state=absent (deprovision.yml) ---------------------------------------------------------------------
+
+@pytest.fixture
+def listed(host):
+    """tenants.json with xmsqa1 (as a present run left it), another tenant and the host's default."""
+    tenants_file(host).write_text(json.dumps({
+        "Default": {"State": "Running", "RecipeName": "POS_Manager"}, "other": OTHER,
+        "xmsqa1": dict(OTHER, RequestUrlHost="xmsqa1.fusionPOS.com", ConnectionString=OTHER["ConnectionString"].replace(
+            "Other-Secret-987", PASSWORD))}))
+    return tenants_file(host)
+
+
+def test_absent_takes_only_the_orgs_tenant_out_and_makes_no_aws_call(tenant, host, listed, aws):
+    result = tenant(state="absent")
+    mine = result.result(TASK, "POS01")
+    assert mine["changed"] is True and mine["results"]["xmsqa1"]["removed"] is True, result.output
+    assert read(host) == {"Default": {"State": "Running", "RecipeName": "POS_Manager"}, "other": OTHER}
+    assert aws.calls() == []
+
+
+def test_absent_a_rerun_changes_nothing_and_does_not_touch_the_file(tenant, host, listed):
+    tenant(state="absent")
+    before = digest(listed)
+    result = tenant(state="absent")
+    assert result.result(TASK, "POS01")["changed"] is False
+    assert result.result(TASK, "POS01")["results"]["xmsqa1"]["removed"] is False
+    assert digest(listed) == before
+
+
+def test_absent_in_check_mode_reports_the_removal_and_writes_nothing(tenant, host, listed):
+    before = digest(listed)
+    result = tenant(state="absent", check=True, diff=True)
+    mine = result.result(TASK, "POS01")["results"]["xmsqa1"]
+    assert mine["changed"] is True and mine["diff"]["after"] == {}
+    assert "Password=********" in mine["diff"]["before"]["ConnectionString"]
+    assert PASSWORD not in result.output and OTHER["ConnectionString"] not in result.output
+    assert digest(listed) == before
+
+
+def test_absent_without_a_tenants_file_is_no_change(tenant, host):
+    result = tenant(state="absent")
+    assert result.result(TASK, "POS01")["changed"] is False, result.output
+    assert not tenants_file(host).exists()

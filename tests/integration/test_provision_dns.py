@@ -17,31 +17,17 @@ def provision(playbook, aws):
     return run
 
 
-@pytest.fixture
-def pos_host(boto):
-    ec2 = boto("ec2")
-    image = ec2.describe_images()["Images"][0]["ImageId"]
-    ec2.run_instances(ImageId=image, MinCount=1, MaxCount=1, TagSpecifications=[
-        {"ResourceType": "instance", "Tags": [{"Key": "Name", "Value": "POS01"}, {"Key": "PosVersion", "Value": "24.2.1"}]}])
-    return ec2.describe_instances()["Reservations"][0]["Instances"][0]["PublicIpAddress"]
-
-
-@pytest.fixture
-def zone_id(boto, pos_host):
-    return boto("route53").create_hosted_zone(Name="fusionPOS.com", CallerReference="t")["HostedZone"]["Id"].split("/")[-1]
-
-
 def a_records(boto, zone):
     found = boto("route53").list_resource_record_sets(HostedZoneId=zone)["ResourceRecordSets"]
     return dict((item["Name"].rstrip(".").lower(), [v["Value"] for v in item["ResourceRecords"]]) for item in found if item["Type"] == "A")
 
 
-def test_provision_makes_the_record_then_a_rerun_writes_nothing(provision, aws, boto, zone_id, pos_host):
+def test_provision_makes_the_record_then_a_rerun_writes_nothing(provision, aws, boto, hosted_zone, pos_host):
     zone = {"fusion_pos_hosted_zone": "fusionPOS.com"}
     first = provision(extra_vars=zone)
     assert first.rc == 0, first.output
     assert first.org_step("dns", "xmsqa1")["changed"] is True
-    assert a_records(boto, zone_id) == {"xmsqa1.fusionpos.com": [pos_host]}
+    assert a_records(boto, hosted_zone) == {"xmsqa1.fusionpos.com": [pos_host]}
     summary = first.result(SUMMARY_TASK, "xmsqa1")["msg"]
     assert "DNS: A record xmsqa1.fusionPOS.com -> %s (TTL 300) in hosted zone fusionpos.com" % pos_host in summary
     aws.reset_recording()

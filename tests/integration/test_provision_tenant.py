@@ -17,13 +17,8 @@ SUMMARY_TASK = "Result of the org"
 
 
 @pytest.fixture
-def estate(boto):
-    ec2 = boto("ec2")
-    image = ec2.describe_images()["Images"][0]["ImageId"]
-    ec2.run_instances(ImageId=image, MinCount=1, MaxCount=1, TagSpecifications=[
-        {"ResourceType": "instance", "Tags": [{"Key": "Name", "Value": "POS01"}, {"Key": "PosVersion", "Value": "24.2.1"}]}])
-    boto("rds").create_db_instance(DBInstanceIdentifier="db-POS-01", Engine="sqlserver-ex", DBInstanceClass="db.t3.micro",
-                                   MasterUsername="admin", MasterUserPassword="Master-Pass-123", AllocatedStorage=20)
+def estate(pos_host, pos_database):
+    """POS01 and db-POS-01 (tests/conftest.py)."""
 
 
 @pytest.fixture

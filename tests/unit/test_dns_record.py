@@ -1,9 +1,10 @@
 """fusion_dns_record without AWS: validation, the record handler on a fake client, the plan and the summary line."""
 
 import pytest
+from botocore.exceptions import ClientError, ConnectionClosedError
 
-from ansible_collections.fusion.pos.plugins.module_utils import _dns_record
-from ansible_collections.fusion.pos.plugins.module_utils._aws import FusionModuleError
+from ansible_collections.fusion.pos.plugins.module_utils import _aws, _dns_record, _route53
+from ansible_collections.fusion.pos.plugins.module_utils._aws import FusionAWSError, FusionModuleError
 from ansible_collections.fusion.pos.plugins.module_utils._module import Context, run_resource
 from ansible_collections.fusion.pos.plugins.plugin_utils import _org_plan, _org_summary
 
@@ -55,6 +56,58 @@ def test_check_mode_writes_nothing_and_reports_the_same_change():
     dry = _dns_record.ensure_record(client, "Z1", NAME, 300, "203.0.113.20", "c", check_mode=True)
     assert client.changes == []
     assert dry == _dns_record.ensure_record(FakeRoute53([a_record("198.51.100.9")]), "Z1", NAME, 300, "203.0.113.20", "c", False)
+
+
+@pytest.mark.parametrize("records", [[a_record("203.0.113.20")], [a_record("198.51.100.9", ttl=60)]])
+def test_removal_deletes_the_record_set_exactly_as_read(records):
+    client = FakeRoute53(records)
+    changed, before, after = _dns_record.remove_record(client, "Z1", NAME, "c", check_mode=False)
+    assert (changed, after) == (True, None) and before["values"] == [records[0]["ResourceRecords"][0]["Value"]]
+    [change] = client.changes[0]["ChangeBatch"]["Changes"]
+    assert change == {"Action": "DELETE", "ResourceRecordSet": records[0]}
+
+
+@pytest.mark.parametrize("check_mode", [False, True])
+def test_removal_of_a_missing_record_is_no_change_and_no_write(check_mode):
+    client = FakeRoute53([a_record("203.0.113.20", name="other.fusionpos.com.")])
+    assert _dns_record.remove_record(client, "Z1", NAME, "c", check_mode) == (False, None, None)
+    assert client.changes == []
+
+
+def test_removal_in_check_mode_writes_nothing_and_reports_the_same_change():
+    client = FakeRoute53([a_record("203.0.113.20")])
+    dry = _dns_record.remove_record(client, "Z1", NAME, "c", check_mode=True)
+    assert client.changes == []
+    assert dry == _dns_record.remove_record(FakeRoute53([a_record("203.0.113.20")]), "Z1", NAME, "c", False)
+
+
+def test_a_delete_whose_answer_was_lost_and_is_then_not_found_is_success(monkeypatch):
+    monkeypatch.setattr(_aws, "RETRY_BASE_DELAY", 0.0)
+    answers = [ConnectionClosedError(endpoint_url="https://route53"), ClientError(
+        {"Error": {"Code": "InvalidChangeBatch", "Message": "Tried to delete resource record set but it was not found"}},
+        "ChangeResourceRecordSets")]
+
+    class LosingRoute53(FakeRoute53):
+        def change_resource_record_sets(self, **kwargs):
+            self.changes.append(kwargs)
+            raise answers.pop(0)
+
+    client = LosingRoute53([])
+    assert _route53.delete_record(client, "Z1", NAME, a_record("203.0.113.20"), "c") is None
+    assert len(client.changes) == 2
+
+
+def test_a_delete_not_found_on_the_first_try_stays_an_error():
+    class Refusing(FakeRoute53):
+        def change_resource_record_sets(self, **kwargs):
+            raise ClientError({"Error": {"Code": "InvalidChangeBatch", "Message": "not found"}}, "ChangeResourceRecordSets")
+
+    with pytest.raises(FusionAWSError, match="InvalidChangeBatch"):
+        _route53.delete_record(Refusing([]), "Z1", NAME, a_record("203.0.113.20"), "c")
+
+
+def test_removal_needs_no_pos_host():
+    _dns_record.validate(params(pos_host=None, state="absent"))
 
 
 def test_a_record_with_a_routing_policy_is_refused():

@@ -38,6 +38,18 @@ def test_merge_keeps_other_tenants_and_unmanaged_settings():
     assert after["State"] == "Running" and after["RecipeName"] == "POS_Tenant" and after["TablePrefix"] == ""
 
 
+def test_remove_takes_out_only_the_named_tenant_and_leaves_the_document_alone():
+    document = OrderedDict([("other", {"RecipeName": "X"}), ("xmsqa1", {"State": "Running"})])
+    new, before = _tenant.remove(document, "xmsqa1")
+    assert new == {"other": {"RecipeName": "X"}} and before == {"State": "Running"}
+    assert list(document) == ["other", "xmsqa1"]
+
+
+def test_remove_of_a_tenant_not_listed_is_no_change():
+    document = OrderedDict([("other", {"RecipeName": "X"})])
+    assert _tenant.remove(document, "xmsqa1") == (document, None)
+
+
 def test_a_new_tenant_starts_uninitialized():
     _new, before, after = _tenant.merge(OrderedDict(), "xmsqa1", _tenant.tenant_entry("h", conn()))
     assert before is None and after["State"] == "Uninitialized"
