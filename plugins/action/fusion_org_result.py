@@ -15,6 +15,7 @@ ARGUMENT_SPEC = dict(
     result=dict(type="raw"),
     step=dict(type="dict"),
     steps=dict(type="dict"),
+    registered=dict(type="dict"),
     summary=dict(type="list", elements="str"),
     org=dict(type="str"),
 )
@@ -72,15 +73,40 @@ def combine(steps, summary=None):
     return result
 
 
+def entry_of(registered, org):
+    """``org``'s entry of a registered step result, None when it has none.
+
+    A ``fusion_org_step`` result (``results``: org -> entry), a loop of such results (``results``: a
+    list, as ``org_tenant`` registers one item per POS host), or a step that did not run (skipped,
+    undefined): None.
+    """
+    if not isinstance(registered, dict):
+        return None
+    results = registered.get("results")
+    if isinstance(results, dict):
+        return results.get(org)
+    for item in results if isinstance(results, list) else []:
+        found = (item.get("results") if isinstance(item, dict) else None) or {}
+        if isinstance(found, dict) and org in found:
+            return found[org]
+    return None
+
+
 class ActionModule(ControllerAction):
 
     def run(self, tmp=None, task_vars=None):
         result = super(ActionModule, self).run(tmp, task_vars)
         del tmp
         _validation, args = self.validate_argument_spec(
-            argument_spec=ARGUMENT_SPEC, mutually_exclusive=[("result", "step", "steps")],
-            required_one_of=[("result", "step", "steps")])
+            argument_spec=ARGUMENT_SPEC, mutually_exclusive=[("result", "step", "steps", "registered")],
+            required_one_of=[("result", "step", "steps", "registered")])
         org = args["org"] or (task_vars or {}).get("inventory_hostname")
+        if args["registered"] is not None:
+            # By name, from the task's variables: the org's entry only, whatever the number of orgs
+            # (templating "{{ step.results[inventory_hostname] }}" per step costs every org a few ms).
+            steps = dict((label, entry_of((task_vars or {}).get(name), org)) for label, name in args["registered"].items())
+            result.update(combine(steps, args["summary"]))
+            return result
         if args["steps"] is not None:
             result.update(combine(args["steps"], args["summary"]))
             return result

@@ -47,6 +47,8 @@ else:
 
 from ansible.module_utils.basic import env_fallback
 
+from ansible_collections.fusion.pos.plugins.module_utils import _naming
+
 
 # The connection options of every AWS module of this collection: amazon.aws's names, aliases and
 # environment fallbacks (doc fragment fusion.pos.connection), so one module_defaults entry for the
@@ -236,6 +238,7 @@ def warm_up(services):
     loader = _WARM_LOADER[0]
     for name in WARM_DATA:
         loader.load_data(name)
+    _naming.known_regions(loader)   # the region rule's list, from the same parsed data
     for service in services:
         for kind in ("service-2", "endpoint-rule-set-1"):
             try:

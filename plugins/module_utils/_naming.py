@@ -14,6 +14,7 @@ __metaclass__ = type
 
 import hashlib
 import re
+import threading
 
 ORG_ID_RULE = (
     "an org ID is 1 to 40 characters, lower-case letters and digits only, "
@@ -62,18 +63,27 @@ REGION_RULE = "an AWS region botocore knows, such as us-east-1"
 # The shape of a region name, for when botocore's list cannot be read (botocore missing).
 _REGION_RE = re.compile(r"^[a-z]{2,4}(-[a-z]+)+-[0-9]+\Z")
 _KNOWN_REGIONS = []
+_KNOWN_REGIONS_LOCK = threading.Lock()
 
 
-def known_regions():
-    """The regions of every AWS partition, as botocore's endpoint data lists them (read once)."""
-    if not _KNOWN_REGIONS:
-        try:
-            from botocore.loaders import create_loader  # pylint: disable=import-outside-toplevel
-            data = create_loader().load_data("endpoints")
-        except Exception:  # pylint: disable=broad-except  # botocore missing or unreadable: shape only
-            return None
-        for partition in data.get("partitions", []):
-            _KNOWN_REGIONS.extend(sorted(partition.get("regions", {})))
+def known_regions(loader=None):
+    """The regions of every AWS partition, as botocore's endpoint data lists them (read once per process).
+
+    ``loader``: a botocore loader whose data to use (the warmed one of ``_aws.warm_up``, so the data is
+    parsed once in ansible's main process and inherited by its workers). The lock keeps an org step's
+    threads from parsing the data once each.
+    """
+    with _KNOWN_REGIONS_LOCK:
+        if not _KNOWN_REGIONS:
+            try:
+                if loader is None:
+                    from botocore.loaders import create_loader  # pylint: disable=import-outside-toplevel
+                    loader = create_loader()
+                data = loader.load_data("endpoints")
+            except Exception:  # pylint: disable=broad-except  # botocore missing or unreadable: shape only
+                return None
+            for partition in data.get("partitions", []):
+                _KNOWN_REGIONS.extend(sorted(partition.get("regions", {})))
     return _KNOWN_REGIONS
 
 

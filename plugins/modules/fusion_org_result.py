@@ -19,10 +19,14 @@ description:
   - Give it the org's own entry (O(result), the fast way, C(step.results[inventory_hostname])) or
     the whole registered step (O(step)), whose entry for O(org) is taken.
   - Or give it the org's entries of several steps at once (O(steps), in run order) and its summary
-    lines (O(summary)) - what C(provision.yml) does, so that an org costs one reporting task for the
+    lines (O(summary)), so that an org costs one reporting task for the
     whole run. The org then fails with the first failed step's line (prefixed with the step's
     label), is changed when any step changed, shows every step's C(--diff), and prints the summary
     lines like a debug task.
+  - Or name the variables the steps registered (O(registered), label -> variable name, in run
+    order), as C(provision.yml) does; the action reads the org's own entry from each by name,
+    so an org's report costs the same whatever the number of orgs, instead of templating a lookup
+    into every step's results for every org. Same result as O(steps).
   - Makes no call of any kind; an org that was not part of the step is skipped.
   - This is an action plugin; it runs on the controller.
 author: fusion.pos contributors (@fusion-pos)
@@ -31,7 +35,7 @@ options:
     description:
       - This org's entry of the step's RV(fusion.pos.fusion_org_step#module:results); V(null) when
         the org was not part of the step (the task is then skipped).
-      - Exactly one of O(result), O(step) and O(steps).
+      - Exactly one of O(result), O(step), O(steps) and O(registered).
     type: raw
   step:
     description:
@@ -41,10 +45,18 @@ options:
   steps:
     description:
       - "Step label -> this org's entry of that step (V(null) - the step did not run for the org),
-        in run order. Exactly one of O(result), O(step) and O(steps)."
+        in run order. Exactly one of O(result), O(step), O(steps) and O(registered)."
+    type: dict
+  registered:
+    description:
+      - "Step label -> the name of the variable a step registered, in run order: a
+        M(fusion.pos.fusion_org_step) result, or a loop of them (one item per POS host, as the role
+        C(fusion.pos.org_tenant) registers). A variable that is not defined, a skipped step and a
+        step without an entry for the org count as V(null) (the step did not run for the org)."
+      - Reported like O(steps). Exactly one of O(result), O(step), O(steps) and O(registered).
     type: dict
   summary:
-    description: With O(steps), the lines printed for the org when no step failed.
+    description: With O(steps) or O(registered), the lines printed for the org when no step failed.
     type: list
     elements: str
   org:
@@ -71,6 +83,12 @@ EXAMPLES = r"""
       S3 bucket: "{{ bucket_step.results[inventory_hostname] | default(none) }}"
     summary: ["org {{ inventory_hostname }} done"]
 
+- name: The same, the steps named by the variables they registered (cheapest for many orgs)
+  fusion.pos.fusion_org_result:
+    registered:
+      IAM user: iam_step
+      S3 bucket: bucket_step
+
 - name: Each org's own result of the IAM step
   fusion.pos.fusion_org_result:
     result: "{{ iam_step.results[inventory_hostname] | default(none) }}"
@@ -83,13 +101,13 @@ changed:
   type: bool
 msg:
   description:
-    - The module's one-line message when the org failed (with O(steps), prefixed with the step's label).
-    - With O(steps) and O(summary), the summary lines when no step failed.
+    - The module's one-line message when the org failed (with O(steps) or O(registered), prefixed with the step's label).
+    - With O(summary), the summary lines when no step failed.
   returned: on failure, or with O(summary)
   type: raw
 steps:
-  description: With O(steps), each step's status for the org - C(changed) and C(changes), or C(failed) and C(msg).
-  returned: with O(steps)
+  description: With O(steps) or O(registered), each step's status for the org - C(changed) and C(changes), or C(failed) and C(msg).
+  returned: with O(steps) or O(registered)
   type: dict
   sample: {"IAM user": {"changed": true, "changes": ["user"]}, "secrets": {"changed": false, "changes": []}}
 """

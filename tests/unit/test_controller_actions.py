@@ -5,7 +5,7 @@ from unittest import mock
 
 import pytest
 
-from ansible_collections.fusion.pos.plugins.action import fusion_inventory_check, fusion_shared_declaration
+from ansible_collections.fusion.pos.plugins.action import fusion_inventory_check, fusion_org_result, fusion_shared_declaration
 
 REPO = pathlib.Path(__file__).resolve().parents[2]
 DECLARATION = {
@@ -20,12 +20,12 @@ DECLARATION = {
 SANDBOX_GROUPS = {"all": ["xmsqa1", "xmsqa2", "xmsdev1"], "orgs": ["xmsqa1", "xmsqa2", "xmsdev1"]}
 
 
-def run_action(plugin, args, check_mode=False):
+def run_action(plugin, args, check_mode=False, task_vars=None):
     task = mock.MagicMock(args=args, check_mode=check_mode, async_val=0, diff=False)
     task.get_name.return_value = "test"
     action = plugin.ActionModule(task, connection=mock.MagicMock(), play_context=mock.MagicMock(),
                                  loader=None, templar=None, shared_loader_obj=None)
-    return action.run(task_vars={})
+    return action.run(task_vars=task_vars or {})
 
 
 @pytest.mark.parametrize("plugin", [fusion_inventory_check, fusion_shared_declaration], ids=["inventory", "shared"])
@@ -74,3 +74,35 @@ def test_the_shared_declaration_refuses_in_one_line(changes, expected):
     assert result["failed"] is True
     assert expected in result["msg"] and "\n" not in result["msg"]
     assert "plan" not in result
+
+
+# ---- fusion_org_result: an org's entry read from the registered steps by name ----------------------
+
+STEP = {"changed": False, "results": {"xmsqa1": {"changed": True, "changes": ["user"]}, "xmsqa2": {"changed": False}}}
+TENANT_LOOP = {"changed": False, "results": [{"org_tenant_host": "POS01", "results": {"xmsqa2": {"changed": True}}},
+                                             {"org_tenant_host": "POS02", "results": {"xmsqa1": {"changed": False}}}]}
+
+
+@pytest.mark.parametrize("registered, org, expected", [
+    (STEP, "xmsqa1", {"changed": True, "changes": ["user"]}),
+    (STEP, "xmsdev1", None),
+    (TENANT_LOOP, "xmsqa1", {"changed": False}),
+    (TENANT_LOOP, "xmsdev1", None),
+    ({"changed": False, "skipped": True, "skip_reason": "Conditional result was False"}, "xmsqa1", None),
+    (None, "xmsqa1", None),
+], ids=["step", "step-without-the-org", "loop", "loop-without-the-org", "skipped-step", "undefined"])
+def test_the_orgs_entry_is_found_in_every_shape_a_step_registers(registered, org, expected):
+    assert fusion_org_result.entry_of(registered, org) == expected
+
+
+def test_registered_steps_are_read_by_name_and_reported_like_steps():
+    task_vars = {"inventory_hostname": "xmsqa1", "iam_step": STEP, "tenant_step": TENANT_LOOP,
+                 "failed_step": {"results": {"xmsqa1": {"failed": True, "msg": "bucket fusion-rms-xmsqa1: refused"}}}}
+    args = {"registered": {"IAM user": "iam_step", "tenant": "tenant_step", "RabbitMQ": "never_ran_step"}}
+    by_name = run_action(fusion_org_result, args, task_vars=task_vars)
+    by_value = run_action(fusion_org_result, {"steps": {"IAM user": STEP["results"]["xmsqa1"], "tenant": {"changed": False},
+                                                        "RabbitMQ": None}}, task_vars=task_vars)
+    assert by_name == by_value
+    assert by_name["changed"] is True and by_name["steps"]["IAM user"] == {"changed": True, "changes": ["user"]}
+    failed = run_action(fusion_org_result, {"registered": {"S3 bucket": "failed_step"}}, task_vars=task_vars)
+    assert failed["failed"] is True and failed["msg"] == "S3 bucket: bucket fusion-rms-xmsqa1: refused"
