@@ -8,8 +8,9 @@ __metaclass__ = type
 
 
 class ModuleDocFragment(object):
-    # Check and diff mode of the shared-infrastructure modules; a module may describe its diff
-    # more precisely by setting attributes.diff_mode.description itself.
+    # Check and diff mode of every module that reconciles real state; a module may describe its diff
+    # more precisely by setting attributes.diff_mode.description itself, and add what is its own
+    # under attributes.<name>.details (the module's keys win when the fragment is merged).
     DOCUMENTATION = r"""
 attributes:
   check_mode:

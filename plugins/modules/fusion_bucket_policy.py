@@ -55,17 +55,13 @@ options:
     default: false
 extends_documentation_fragment:
   - fusion.pos.connection
+  - fusion.pos.exact_check_mode
 attributes:
   check_mode:
-    description: Can run in check_mode and return changed status prediction without modifying target.
-    support: full
     details:
       - Reads the real policy and makes no write call. On a bucket that does not exist yet (a dry run
         in an empty account, where the bucket task would create it) it reports what it would write,
         with C(before=null), instead of failing.
-  diff_mode:
-    description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
-    support: full
 notes:
   - One C(GetBucketPolicy) call per run, plus C(PutBucketPolicy) or C(DeleteBucketPolicy) when something changes.
   - Outside check mode, a bucket that does not exist fails the task. With O(state=absent) a missing

@@ -59,15 +59,12 @@ options:
     default: 8
 extends_documentation_fragment:
   - fusion.pos.connection
+  - fusion.pos.exact_check_mode
 attributes:
   check_mode:
-    description: Can run in check_mode and return changed status prediction without modifying target.
-    support: full
     details:
       - Each org's module runs in check mode - reads only, the same C(changed) as the real run.
   diff_mode:
-    description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
-    support: full
     details:
       - Each org's result holds its C(diff); M(fusion.pos.fusion_org_result) shows it under that org.
 notes:

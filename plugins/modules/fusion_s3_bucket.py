@@ -81,16 +81,12 @@ options:
     type: str
 extends_documentation_fragment:
   - fusion.pos.connection
+  - fusion.pos.exact_check_mode
 attributes:
   check_mode:
-    description: Can run in check_mode and return changed status prediction without modifying target.
-    support: full
     details:
       - Reads the real state and makes no write call; reports the same C(changed) as the real run,
         also in an empty account.
-  diff_mode:
-    description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
-    support: full
 notes:
   - Calls per run on an existing, conforming bucket - C(ListBuckets), C(GetBucketTagging),
     C(GetPublicAccessBlock), C(GetBucketOwnershipControls), C(HeadObject); no write.
