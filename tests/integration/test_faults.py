@@ -187,27 +187,27 @@ def test_a_dropped_connection_on_a_read_is_retried(aws, proxy, action, tasks, ki
     assert faulty.injected[kind] == 1
 
 
-@pytest.mark.parametrize("kind", ["drop_after", "hold", "error500_after"])
-def test_lost_answers_to_every_create_of_provision_leave_one_of_each(aws, boto, proxy, kind):
-    faulty = proxy()
-    for action in PROVISION_CREATES:
+def lose_the_answer_to_every_create(faulty, creates, kind, play):
+    """Run ``play(url)`` through ``faulty`` with ``kind`` injected on the first request of each create;
+    assert the run succeeded and every fault was injected. Returns the proxy's summary (the seed)."""
+    for action in creates:
         faulty.target(action, kind)
-    result = provision(faulty.url)
+    result = play(faulty.url)
     why = faulty.summary()
     assert result.rc == 0, why + "\n" + result.output[-3000:]
-    assert faulty.injected[kind] == len(PROVISION_CREATES), why
+    assert faulty.injected[kind] == len(creates), why
+    return why
+
+
+@pytest.mark.parametrize("kind", ["drop_after", "hold", "error500_after"])
+def test_lost_answers_to_every_create_of_provision_leave_one_of_each(aws, boto, proxy, kind):
+    why = lose_the_answer_to_every_create(proxy(), PROVISION_CREATES, kind, provision)
     assert_one_org_estate(org_estate(boto), why=why)
 
 
 @pytest.mark.parametrize("kind", ["drop_after"])  # held answers: the random run and the targeted tests below
 def test_lost_answers_to_every_create_of_shared_leave_one_of_each(aws, boto, proxy, kind):
-    faulty = proxy()
-    for action in SHARED_CREATES:
-        faulty.target(action, kind)
-    result = shared(faulty.url)
-    why = faulty.summary()
-    assert result.rc == 0, why + "\n" + result.output[-3000:]
-    assert faulty.injected[kind] == len(SHARED_CREATES), why
+    why = lose_the_answer_to_every_create(proxy(), SHARED_CREATES, kind, shared)
     assert_one_shared_estate(shared_estate(boto), why=why)
 
 
