@@ -10,6 +10,7 @@ __metaclass__ = type
 import copy
 
 from ansible_collections.fusion.pos.plugins.plugin_utils._controller import ControllerAction
+from ansible_collections.fusion.pos.plugins.plugin_utils._org_results import entry_of
 
 ARGUMENT_SPEC = dict(
     result=dict(type="raw"),
@@ -73,25 +74,6 @@ def combine(steps, summary=None):
     return result
 
 
-def entry_of(registered, org):
-    """``org``'s entry of a registered step result, None when it has none.
-
-    A ``fusion_org_step`` result (``results``: org -> entry), a loop of such results (``results``: a
-    list, as ``org_tenant`` registers one item per POS host), or a step that did not run (skipped,
-    undefined): None.
-    """
-    if not isinstance(registered, dict):
-        return None
-    results = registered.get("results")
-    if isinstance(results, dict):
-        return results.get(org)
-    for item in results if isinstance(results, list) else []:
-        found = (item.get("results") if isinstance(item, dict) else None) or {}
-        if isinstance(found, dict) and org in found:
-            return found[org]
-    return None
-
-
 class ActionModule(ControllerAction):
 
     def run(self, tmp=None, task_vars=None):
@@ -111,7 +93,7 @@ class ActionModule(ControllerAction):
             result.update(combine(args["steps"], args["summary"]))
             return result
         if args["step"] is not None:
-            mine = (args["step"].get("results") or {}).get(org)
+            mine = entry_of(args["step"], org)
         else:
             mine = args["result"] if isinstance(args["result"], dict) else None
         if mine is None:

@@ -39,8 +39,9 @@ options:
     type: raw
   step:
     description:
-      - The whole registered result of M(fusion.pos.fusion_org_step); its entry for O(org) is
-        reported. Templating the whole step for every org costs more than O(result).
+      - The whole registered result of M(fusion.pos.fusion_org_step), or a loop of them (one item per
+        POS host, as the role C(fusion.pos.org_tenant) registers); its entry for O(org) is reported.
+        Templating the whole step for every org costs more than O(result).
     type: dict
   steps:
     description:

@@ -13,6 +13,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.fusion.pos.plugins.module_utils import _naming
+from ansible_collections.fusion.pos.plugins.plugin_utils._org_results import entry_of
 
 CHECKLIST = (
     "[ ] Authorization server: Create New organization, ID {org}, name \"{title}\", then Manage (the server adds "
@@ -108,9 +109,10 @@ def org_lines(org, entry, caller, iam, bucket, secrets, check_mode, database=Non
 
 
 def summaries(orgs, plan, caller, steps, check_mode):
-    """``{org: [lines]}``; ``steps``: ``{"iam": step result, "bucket", "secrets", "database", "rabbitmq", "dns", "tenant"}`` (registered)."""
+    """``{org: [lines]}``; ``steps``: ``{"iam": step result, "bucket", "secrets", "database", "rabbitmq", "dns", "tenant"}``
+    (as registered: ``_org_results.entry_of`` reads each org's entry)."""
     def of(name, org):
-        return ((steps.get(name) or {}).get("results") or {}).get(org) or {}
+        return entry_of(steps.get(name), org) or {}
 
     return dict((org, org_lines(org, plan.get(org) or {}, caller, of("iam", org), of("bucket", org), of("secrets", org),
                                 check_mode, of("database", org), of("rabbitmq", org), of("dns", org),

@@ -6,6 +6,7 @@ from unittest import mock
 import pytest
 
 from ansible_collections.fusion.pos.plugins.action import fusion_inventory_check, fusion_org_result, fusion_shared_declaration
+from ansible_collections.fusion.pos.plugins.plugin_utils._org_results import entry_of
 
 REPO = pathlib.Path(__file__).resolve().parents[2]
 DECLARATION = {
@@ -92,7 +93,7 @@ TENANT_LOOP = {"changed": False, "results": [{"org_tenant_host": "POS01", "resul
     (None, "xmsqa1", None),
 ], ids=["step", "step-without-the-org", "loop", "loop-without-the-org", "skipped-step", "undefined"])
 def test_the_orgs_entry_is_found_in_every_shape_a_step_registers(registered, org, expected):
-    assert fusion_org_result.entry_of(registered, org) == expected
+    assert entry_of(registered, org) == expected
 
 
 def test_registered_steps_are_read_by_name_and_reported_like_steps():
@@ -106,3 +107,9 @@ def test_registered_steps_are_read_by_name_and_reported_like_steps():
     assert by_name["changed"] is True and by_name["steps"]["IAM user"] == {"changed": True, "changes": ["user"]}
     failed = run_action(fusion_org_result, {"registered": {"S3 bucket": "failed_step"}}, task_vars=task_vars)
     assert failed["failed"] is True and failed["msg"] == "S3 bucket: bucket fusion-rms-xmsqa1: refused"
+
+
+@pytest.mark.parametrize("step, expected_changed", [(STEP, True), (TENANT_LOOP, False)], ids=["step", "loop"])
+def test_a_whole_registered_step_or_loop_reports_the_orgs_own_entry(step, expected_changed):
+    result = run_action(fusion_org_result, {"step": step}, task_vars={"inventory_hostname": "xmsqa1"})
+    assert result["changed"] is expected_changed and not result.get("skipped")
