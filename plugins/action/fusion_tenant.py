@@ -135,14 +135,58 @@ class ActionModule(ActionBase):
                                     % (entry["org"], path))
         return found["password"]
 
-    def _remove(self, path, host, orgs, results, check_mode, diff, task_vars):
-        """state=absent: the orgs' tenants taken out of the host's list; one write when any was there.
+    def _add(self, ctx, args, path, host, results, check_mode, diff, task_vars):
+        """state=present: each org's tenant in the host's list. Returns the new document (None when no
+        org got as far as its entry); fills ``results``."""
+        orgs = args["orgs"]
+        pinned = self._host_version(ctx, host)
+        # 1. refusals, before any change
+        wanted = {}
+        for org in orgs:
+            entry = args["plan"][org]
+            version = entry.get("pos_version") or pinned
+            if version != pinned:
+                results[org] = dict(failed=True, changed=False, msg="org %s: POS version %s differs from the version pinned "
+                                    "on POS host %s (PosVersion %s); refused, nothing changed" % (org, version, host, pinned))
+            else:
+                wanted[org] = entry
+        # 2. each accepted org's tenant entry (password in memory only)
+        store = _secrets.store(ctx, args["secret_backend"]) if wanted else None
+        endpoints, entries, passwords = {}, {}, {}
+        for org, entry in wanted.items():
+            try:
+                server, port = self._server(ctx, entry, endpoints)
+                passwords[org] = self._password(store, entry, check_mode)
+                host_name = (entry["tenant_host"] if "tenant_host" in entry
+                             else _naming.tenant_host_name(org, entry.get("pos_domain") or _naming.DEFAULT_POS_DOMAIN))
+                entries[org] = _tenant.tenant_entry(
+                    host_name or "",
+                    _tenant.connection_string(server, port, entry.get("db_name") or _naming.org_db_name(org),
+                                              entry.get("db_login") or _naming.org_db_login(org), passwords[org]),
+                    recipe=entry.get("recipe") or _tenant.RECIPE)
+            except (FusionAWSError, FusionModuleError, _naming.NamingError) as exc:
+                results[org] = dict(failed=True, changed=False, msg=str(exc))
+        # 3. the host's list and the new list
+        document = _tenant.parse_document(self._read_file(path, task_vars)) if entries else None
+        new = document
+        for org, settings in entries.items():
+            new, before, after = _tenant.merge(new, org, settings)
+            mine = dict(changed=before != after, tenant=org, host_name=settings["RequestUrlHost"], file=path, pos_host=host,
+                        pos_version=pinned, created=before is None)
+            if diff:
+                header = "tenant %s in %s on %s" % (org, path, host)
+                mine["diff"] = dict(before=_tenant.masked(before, passwords[org]) or {},
+                                    after=_tenant.masked(after, passwords[org]), before_header=header, after_header=header)
+            results[org] = mine
+        return new
+
+    def _remove(self, path, host, orgs, results, diff, task_vars):
+        """state=absent: the orgs' tenants taken out of the host's list. Returns the new document; fills ``results``.
 
         No AWS call and no password is read: the other tenants' passwords go back to the host as the
         same no_log placeholders as in a present run.
         """
-        document = _tenant.parse_document(self._read_file(path, task_vars))
-        new = document
+        new = _tenant.parse_document(self._read_file(path, task_vars))
         for org in orgs:
             new, before = _tenant.remove(new, org)
             mine = dict(changed=before is not None, tenant=org, file=path, pos_host=host, removed=before is not None)
@@ -150,9 +194,7 @@ class ActionModule(ActionBase):
                 header = "tenant %s in %s on %s" % (org, path, host)
                 mine["diff"] = dict(before=_tenant.masked(before) or {}, after={}, before_header=header, after_header=header)
             results[org] = mine
-        if any(item["changed"] for item in results.values()) and not check_mode:
-            text, secrets = _tenant.render(new)
-            self._write_file(path, text, secrets, task_vars)
+        return new
 
     def run(self, tmp=None, task_vars=None):
         result = super(ActionModule, self).run(tmp, task_vars)
@@ -160,7 +202,7 @@ class ActionModule(ActionBase):
         _validation, args = self.validate_argument_spec(argument_spec=ARGUMENT_SPEC)
         if BOTO3_IMPORT_ERROR:
             raise AnsibleActionFail("fusion_tenant needs boto3 on the controller (pip install boto3)")
-        check_mode, diff = self._task.check_mode, self._task.diff
+        check_mode, diff, absent = self._task.check_mode, self._task.diff, args["state"] == "absent"
         host, orgs = args["pos_host"], args["orgs"]
         results = dict((org, None) for org in orgs)
         path = self._connection._shell.join_path(args["tenants_folder"], _tenant.FILE_NAME)  # pylint: disable=protected-access
@@ -172,54 +214,12 @@ class ActionModule(ActionBase):
             for org in orgs:
                 if org not in args["plan"]:
                     raise TenantError("org %s has no entry in the plan given to the task" % org)
-            if args["state"] == "absent":
-                self._remove(path, host, orgs, results, check_mode, diff, task_vars)
-                changed = sorted(org for org, item in results.items() if item["changed"])
-                result.update(changed=bool(changed), results=results, file=path, pos_host=host, orgs_changed=changed,
-                              orgs_failed=[], msg="tenants on %s: %d removed" % (host, len(changed)))
-                return result
-            pinned = self._host_version(ctx, host)
-            # 1. refusals, before any change
-            wanted = {}
-            for org in orgs:
-                entry = args["plan"][org]
-                version = entry.get("pos_version") or pinned
-                if version != pinned:
-                    results[org] = dict(failed=True, changed=False, msg="org %s: POS version %s differs from the version pinned "
-                                        "on POS host %s (PosVersion %s); refused, nothing changed" % (org, version, host, pinned))
-                else:
-                    wanted[org] = entry
-            # 2. each accepted org's tenant entry (password in memory only)
-            store = _secrets.store(ctx, args["secret_backend"]) if wanted else None
-            endpoints, entries, passwords = {}, {}, {}
-            for org, entry in wanted.items():
-                try:
-                    server, port = self._server(ctx, entry, endpoints)
-                    passwords[org] = self._password(store, entry, check_mode)
-                    host_name = (entry["tenant_host"] if "tenant_host" in entry
-                                 else _naming.tenant_host_name(org, entry.get("pos_domain") or _naming.DEFAULT_POS_DOMAIN))
-                    entries[org] = _tenant.tenant_entry(
-                        host_name or "",
-                        _tenant.connection_string(server, port, entry.get("db_name") or _naming.org_db_name(org),
-                                                  entry.get("db_login") or _naming.org_db_login(org), passwords[org]),
-                        recipe=entry.get("recipe") or _tenant.RECIPE)
-                except (FusionAWSError, FusionModuleError, _naming.NamingError) as exc:
-                    results[org] = dict(failed=True, changed=False, msg=str(exc))
-            # 3. the host's list, the new list, one write when anything differs
-            document = _tenant.parse_document(self._read_file(path, task_vars)) if entries else None
-            new = document
-            for org, settings in entries.items():
-                new, before, after = _tenant.merge(new, org, settings)
-                changed = before != after
-                mine = dict(changed=changed, tenant=org, host_name=settings["RequestUrlHost"], file=path, pos_host=host,
-                            pos_version=pinned, created=before is None)
-                if diff:
-                    header = "tenant %s in %s on %s" % (org, path, host)
-                    mine["diff"] = dict(before=_tenant.masked(before, passwords[org]) or {},
-                                        after=_tenant.masked(after, passwords[org]), before_header=header, after_header=header)
-                results[org] = mine
-            written = any(item and item.get("changed") for item in results.values())
-            if written and not check_mode:
+            if absent:
+                new = self._remove(path, host, orgs, results, diff, task_vars)
+            else:
+                new = self._add(ctx, args, path, host, results, check_mode, diff, task_vars)
+            # one write when anything differs
+            if not check_mode and any(item and item.get("changed") for item in results.values()):
                 text, secrets = _tenant.render(new)
                 self._write_file(path, text, secrets, task_vars)
         except (TenantError, _tenant.TenantFileError, FusionAWSError, FusionModuleError, _naming.NamingError) as exc:
@@ -232,7 +232,7 @@ class ActionModule(ActionBase):
         failed = sorted(org for org, item in results.items() if item.get("failed"))
         changed = sorted(org for org, item in results.items() if item.get("changed") and not item.get("failed"))
         result.update(changed=bool(changed), results=results, file=path, pos_host=host, orgs_changed=changed, orgs_failed=failed,
-                      msg="tenants on %s: %d changed, %d failed" % (host, len(changed), len(failed)))
+                      msg="tenants on %s: %d %s, %d failed" % (host, len(changed), "removed" if absent else "changed", len(failed)))
         if failed:
             result.update(failed=True, msg="; ".join(results[org]["msg"] for org in failed))
         return result

@@ -129,13 +129,9 @@ def work(ctx):
     absent = params["state"] == "absent"
     if not params["hosted_zone"]:
         record = manual_record(params)
-        if absent:
-            return dict(changed=False, manual=True, record=record,
-                        msg="no Route 53 hosted zone configured: delete the %s record %s by hand if it exists"
-                        % (record["type"], record["name"]))
-        return dict(changed=False, manual=True, record=record,
-                    msg="no Route 53 hosted zone configured: create the %s record %s -> %s by hand"
-                    % (record["type"], record["name"], record["value"]))
+        todo = ("delete the %(type)s record %(name)s by hand if it exists" if absent
+                else "create the %(type)s record %(name)s -> %(value)s by hand")
+        return dict(changed=False, manual=True, record=record, msg="no Route 53 hosted zone configured: " + todo % record)
     route53 = ctx.client("route53")
     zone_id, zone_name = find_zone(route53, params["hosted_zone"])
     if _route53.dns_name(name) != zone_name and not _route53.dns_name(name).endswith("." + zone_name):
