@@ -290,32 +290,29 @@ def org_db_login(org):
     return _sql_identifier("POS_%s_user" % validate_org_id(org), "database login")
 
 
+def _matching(value, what, pattern, max_length, rule):
+    """``value`` when it is a string matching ``pattern`` of at most ``max_length`` characters;
+    otherwise NamingError ``invalid <what> <value>: <rule>``."""
+    value = _text(value, what)
+    if not pattern.match(value) or len(value) > max_length:
+        raise NamingError("invalid %s %r: %s" % (what, value, rule))
+    return value
+
+
 def validate_pos_host(host):
-    host = _text(host, "POS host name")
-    if not _HOST_RE.match(host) or len(host) > 15:
-        raise NamingError("invalid POS host name %r: %s, at most 15 characters" % (host, POS_HOST_RULE))
-    return host
+    return _matching(host, "POS host name", _HOST_RE, 15, POS_HOST_RULE + ", at most 15 characters")
 
 
 def validate_rds_instance(name):
-    name = _text(name, "RDS instance name")
-    if not _RDS_RE.match(name) or len(name) > 63:
-        raise NamingError("invalid RDS instance name %r: %s" % (name, RDS_INSTANCE_RULE))
-    return name
+    return _matching(name, "RDS instance name", _RDS_RE, 63, RDS_INSTANCE_RULE)
 
 
 def validate_broker(name):
-    name = _text(name, "broker name")
-    if not _BROKER_RE.match(name) or len(name) > 50:
-        raise NamingError("invalid broker name %r: %s" % (name, BROKER_RULE))
-    return name
+    return _matching(name, "broker name", _BROKER_RE, 50, BROKER_RULE)
 
 
 def validate_site_id(site):
-    site = _text(site, "site ID")
-    if not _SITE_RE.match(site) or len(site) > 40:
-        raise NamingError("invalid site ID %r: %s" % (site, SITE_ID_RULE))
-    return site
+    return _matching(site, "site ID", _SITE_RE, 40, SITE_ID_RULE)
 
 
 def tenant_manager_db_name(host):
