@@ -20,6 +20,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import copy
 import importlib
 from concurrent.futures import ThreadPoolExecutor
 
@@ -60,13 +61,15 @@ def resource_of(module_name):
     return utils.RESOURCE
 
 
-def validate_params(resource, params):
-    """``(validated params, no_log values, None)`` or ``(None, None, one error line)``.
+def validator_of(resource):
+    """One validator of the module's own argument spec, with its defaults, aliases, environment
+    fallbacks and mutually-exclusive/required-if rules: what AnsibleModule would accept, nothing
+    else. Made once per step and used for every org (it keeps no state between validations)."""
+    return ArgumentSpecValidator(resource.argument_spec(), **resource.rules)
 
-    The module's own argument spec, with its defaults, aliases, environment fallbacks and
-    mutually-exclusive/required-if rules: what AnsibleModule would accept, nothing else.
-    """
-    validator = ArgumentSpecValidator(resource.argument_spec(), **resource.rules)
+
+def validate_params(resource, validator, params):
+    """``(validated params, no_log values, None)`` or ``(None, None, one error line)``."""
     outcome = validator.validate(dict(params))
     if outcome.error_messages:
         lines = []
@@ -75,7 +78,8 @@ def validate_params(resource, params):
             # AnsibleModule's own prefix for this one, so the step says what the module would
             lines.append("Unsupported parameters: " + line if isinstance(error, UnsupportedError) else line)
         return None, None, "%s: %s" % (resource.name, "; ".join(lines))
-    return outcome.validated_parameters, outcome._no_log_values, None  # pylint: disable=protected-access
+    # The validator sets the spec's own default objects: each org gets copies, as with a spec of its own.
+    return copy.deepcopy(outcome.validated_parameters), outcome._no_log_values, None  # pylint: disable=protected-access
 
 
 def _run_one(resource, params, check_mode, diff, clients):
@@ -97,8 +101,9 @@ def run_step(module_name, org_params, check_mode=False, diff=False, concurrency=
     resource = resource_of(module_name)
     results = {}
     runnable = []
+    validator = validator_of(resource)
     for org, params in org_params.items():
-        validated, _no_log, error = validate_params(resource, params or {})
+        validated, _no_log, error = validate_params(resource, validator, params or {})
         if error:
             results[org] = dict(failed=True, changed=False, msg="org %s: %s" % (org, error))
         else:

@@ -97,3 +97,12 @@ def test_a_module_that_is_not_a_step_is_refused(name):
 @pytest.mark.parametrize("name", ["fusion_iam_user", "fusion.pos.fusion_iam_user"])
 def test_a_step_module_is_found_with_or_without_the_collection_prefix(name):
     assert _org_step.resource_of(name) is _iam_user.RESOURCE
+
+
+def test_one_validator_serves_every_org_and_each_gets_its_own_default_objects():
+    resource = _org_step.resource_of("fusion_s3_bucket")
+    validator = _org_step.validator_of(resource)
+    first, second = (_org_step.validate_params(resource, validator, {"org": org, "region": "us-east-1"})[0]
+                     for org in ("xmsqa1", "xmsqa2"))
+    assert (first["org"], second["org"]) == ("xmsqa1", "xmsqa2")
+    assert first["tags"] == second["tags"] == {} and first["tags"] is not second["tags"]
