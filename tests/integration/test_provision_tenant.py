@@ -63,6 +63,13 @@ def test_an_org_on_another_pos_version_is_refused_and_nothing_is_written(provisi
     assert not (folder / "tenants.json").exists()
 
 
+def test_an_org_whose_tenant_failed_is_left_out_of_the_dns_step(provision, folder, estate):
+    result = provision(extra_vars={"org_pos_version": "24.3.0"})
+    steps = result.org_result("xmsqa1")["steps"]
+    assert steps["tenant"]["failed"] is True
+    assert "DNS record" not in steps   # the steps after a failed one do not run for that org
+
+
 def test_check_mode_writes_no_tenant(provision, folder, estate):
     result = provision(check=True)
     assert result.rc == 0, result.output
