@@ -83,14 +83,13 @@ class ActionModule(ControllerAction):
             argument_spec=ARGUMENT_SPEC, mutually_exclusive=[("result", "step", "steps", "registered")],
             required_one_of=[("result", "step", "steps", "registered")])
         org = args["org"] or (task_vars or {}).get("inventory_hostname")
+        steps = args["steps"]
         if args["registered"] is not None:
             # By name, from the task's variables: the org's entry only, whatever the number of orgs
             # (templating "{{ step.results[inventory_hostname] }}" per step costs every org a few ms).
             steps = dict((label, entry_of((task_vars or {}).get(name), org)) for label, name in args["registered"].items())
+        if steps is not None:
             result.update(combine(steps, args["summary"]))
-            return result
-        if args["steps"] is not None:
-            result.update(combine(args["steps"], args["summary"]))
             return result
         if args["step"] is not None:
             mine = entry_of(args["step"], org)
