@@ -10,6 +10,7 @@ __metaclass__ = type
 import copy
 
 from ansible_collections.fusion.pos.plugins.plugin_utils._controller import ControllerAction
+from ansible_collections.fusion.pos.plugins.plugin_utils import _org_summary
 from ansible_collections.fusion.pos.plugins.plugin_utils._org_results import entry_of
 
 ARGUMENT_SPEC = dict(
@@ -18,6 +19,7 @@ ARGUMENT_SPEC = dict(
     steps=dict(type="dict"),
     registered=dict(type="dict"),
     summary=dict(type="list", elements="str"),
+    summary_of=dict(type="dict", options=dict(plan=dict(type="dict", required=True), caller=dict(type="dict", default={}))),
     org=dict(type="str"),
 )
 
@@ -80,16 +82,22 @@ class ActionModule(ControllerAction):
         result = super(ActionModule, self).run(tmp, task_vars)
         del tmp
         _validation, args = self.validate_argument_spec(
-            argument_spec=ARGUMENT_SPEC, mutually_exclusive=[("result", "step", "steps", "registered")],
-            required_one_of=[("result", "step", "steps", "registered")])
+            argument_spec=ARGUMENT_SPEC, mutually_exclusive=[("result", "step", "steps", "registered"), ("summary", "summary_of")],
+            required_one_of=[("result", "step", "steps", "registered")], required_by={"summary_of": "registered"})
         org = args["org"] or (task_vars or {}).get("inventory_hostname")
-        steps = args["steps"]
+        steps, summary = args["steps"], args["summary"]
         if args["registered"] is not None:
             # By name, from the task's variables: the org's entry only, whatever the number of orgs
             # (templating "{{ step.results[inventory_hostname] }}" per step costs every org a few ms).
-            steps = dict((label, entry_of((task_vars or {}).get(name), org)) for label, name in args["registered"].items())
+            registered = [(label, (task_vars or {}).get(name)) for label, name in args["registered"].items()]
+            steps = dict((label, entry_of(step, org)) for label, step in registered)
+            if args["summary_of"] is not None:
+                # The org's summary, built here from what the steps registered (no task for it).
+                summary = _org_summary.lines_of(org, args["summary_of"]["plan"], args["summary_of"]["caller"],
+                                                _org_summary.entries_by_kind([step for _label, step in registered], org),
+                                                bool(self._task.check_mode))
         if steps is not None:
-            result.update(combine(steps, args["summary"]))
+            result.update(combine(steps, summary))
             return result
         if args["step"] is not None:
             mine = entry_of(args["step"], org)

@@ -65,6 +65,7 @@ class ActionModule(ControllerAction):
             # The step itself changes nothing on its host: each org's change is reported by
             # fusion_org_result on that org, so the recap counts it where it happened.
             changed=False,
+            module=args["module"].rsplit(".", 1)[-1],
             results=results,
             orgs_changed=sorted(org for org, res in results.items() if res.get("changed") and not res.get("failed")),
             orgs_failed=sorted(org for org, res in results.items() if res.get("failed")),

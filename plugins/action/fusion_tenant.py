@@ -199,6 +199,7 @@ class ActionModule(ActionBase):
     def run(self, tmp=None, task_vars=None):
         result = super(ActionModule, self).run(tmp, task_vars)
         del tmp
+        result["module"] = "fusion_tenant"   # what a registered loop of this action says it is
         _validation, args = self.validate_argument_spec(argument_spec=ARGUMENT_SPEC)
         if BOTO3_IMPORT_ERROR:
             raise AnsibleActionFail("fusion_tenant needs boto3 on the controller (pip install boto3)")

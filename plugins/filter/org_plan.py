@@ -26,6 +26,19 @@ def org_plan(hostvars, orgs):
         raise AnsibleFilterError(str(exc))
 
 
+def org_run(hostvars, orgs):
+    """``hostvars | fusion.pos.org_run(orgs)``: ``{orgs, plan, environments, account}``; fails listing every problem."""
+    values = {}
+    for org in orgs:
+        host = hostvars[org]   # one look-up of the org's variables for everything the run needs
+        names = _org_plan.ORG_VARIABLES + _org_plan.RUN_VARIABLES + _org_plan.ACCOUNT_VARIABLES
+        values[org] = dict((name, host.get(name)) for name in names if name in host)
+    try:
+        return _org_plan.run(values)
+    except _org_plan.PlanError as exc:
+        raise AnsibleFilterError(str(exc))
+
+
 def org_summaries(orgs, plan, caller, steps, check_mode=False):
     """``ansible_play_hosts | fusion.pos.org_summaries(plan, caller, steps, ansible_check_mode)``: ``{org: [lines]}``."""
     return _org_summary.summaries(list(orgs), plan or {}, caller or {}, steps or {}, bool(check_mode))
@@ -33,4 +46,4 @@ def org_summaries(orgs, plan, caller, steps, check_mode=False):
 
 class FilterModule(object):
     def filters(self):
-        return {"org_plan": org_plan, "org_summaries": org_summaries}
+        return {"org_plan": org_plan, "org_run": org_run, "org_summaries": org_summaries}

@@ -27,6 +27,9 @@ description:
     order), as C(provision.yml) does; the action reads the org's own entry from each by name,
     so an org's report costs the same whatever the number of orgs, instead of templating a lookup
     into every step's results for every org. Same result as O(steps).
+  - With O(registered), O(summary_of) builds the org's summary and manual checklist here, from its
+    plan entry and what the steps registered (each says which module it ran), as C(provision.yml)
+    does - no separate summary task for the run.
   - Makes no call of any kind; an org that was not part of the step is skipped.
   - This is an action plugin; it runs on the controller.
 author: fusion.pos contributors (@fusion-pos)
@@ -57,9 +60,27 @@ options:
       - Reported like O(steps). Exactly one of O(result), O(step), O(steps) and O(registered).
     type: dict
   summary:
-    description: With O(steps) or O(registered), the lines printed for the org when no step failed.
+    description:
+      - With O(steps) or O(registered), the lines printed for the org when no step failed.
+      - Mutually exclusive with O(summary_of).
     type: list
     elements: str
+  summary_of:
+    description:
+      - With O(registered), print the org's summary and manual checklist when no step failed,
+        built from what the steps registered - the same lines as P(fusion.pos.org_summaries#filter).
+      - A step's part of the summary is found by the module it ran (RV(fusion.pos.fusion_org_step#module:module));
+        a step that did not run for the org is reported as not provisioned in this run.
+    type: dict
+    suboptions:
+      plan:
+        description: The org's entry of the run's plan (P(fusion.pos.org_plan#filter)).
+        type: dict
+        required: true
+      caller:
+        description: The caller identity of the run (C(account_id), as the role C(fusion.pos.org_guard) records it).
+        type: dict
+        default: {}
   org:
     description: The org whose result to report; C(inventory_hostname) when not given.
     type: str
@@ -90,6 +111,15 @@ EXAMPLES = r"""
       IAM user: iam_step
       S3 bucket: bucket_step
 
+- name: The same, with the org's summary and manual checklist built from the registered steps
+  fusion.pos.fusion_org_result:
+    registered:
+      IAM user: iam_step
+      S3 bucket: bucket_step
+    summary_of:
+      plan: "{{ plan[inventory_hostname] }}"
+      caller: "{{ caller }}"
+
 - name: Each org's own result of the IAM step
   fusion.pos.fusion_org_result:
     result: "{{ iam_step.results[inventory_hostname] | default(none) }}"
@@ -103,8 +133,8 @@ changed:
 msg:
   description:
     - The module's one-line message when the org failed (with O(steps) or O(registered), prefixed with the step's label).
-    - With O(summary), the summary lines when no step failed.
-  returned: on failure, or with O(summary)
+    - With O(summary) or O(summary_of), the summary lines when no step failed.
+  returned: on failure, or with O(summary) or O(summary_of)
   type: raw
 steps:
   description: With O(steps) or O(registered), each step's status for the org - C(changed) and C(changes), or C(failed) and C(msg).

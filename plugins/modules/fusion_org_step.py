@@ -95,6 +95,11 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
+module:
+  description: The module the step ran (short name), so that what a step registered says what it is.
+  returned: always
+  type: str
+  sample: fusion_iam_user
 results:
   description: Each org's module result (V(failed) and a one-line V(msg) when it failed).
   returned: always

@@ -106,6 +106,11 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
+module:
+  description: Always V(fusion_tenant), so that a registered loop of this action says what it is.
+  returned: always
+  type: str
+  sample: fusion_tenant
 results:
   description:
     - Each org's result (C(changed), C(tenant), C(host_name), C(created), C(diff); C(failed) and a one-line C(msg)).

@@ -181,6 +181,45 @@ def plan(values_by_org):
     return dict((org, plain(org_entry(org, values_by_org[org]))) for org in sorted(values_by_org))
 
 
+ACCOUNT_VARIABLES = ("fusion_account_id", "fusion_production_account_id")
+
+
+def run(values_by_org):
+    """The run's record: ``{orgs, plan, environments, account}``; PlanError with every problem.
+
+    ``values_by_org``: ``{org: {variable: value}}`` in the run's order, with ``ACCOUNT_VARIABLES``
+    beside the plan's variables. Besides ``plan``'s rules: the orgs of one run live in one AWS
+    account (one ``fusion_account_id`` and one ``fusion_production_account_id``, each 12 digits);
+    ``account`` is ``{account_id, production_account_id}``, ``environments`` each org's environment.
+    """
+    orgs = list(values_by_org)
+    errors = []
+    try:
+        plan_of_run = plan(values_by_org)
+    except PlanError as exc:
+        errors, plan_of_run = list(exc.errors), {}
+    accounts, production = [], []
+    for org in orgs:
+        for found, name in ((accounts, "fusion_account_id"), (production, "fusion_production_account_id")):
+            value = "%s" % (values_by_org[org].get(name),)
+            if value not in found:
+                found.append(value)
+    account = None
+    if len(accounts) != 1 or len(production) != 1:
+        errors.append("the orgs of one run must live in one AWS account, but %s declare accounts %s (production account %s): "
+                      "run each environment inventory on its own" % (", ".join(orgs), ", ".join(accounts), ", ".join(production)))
+    else:
+        try:
+            account = dict(account_id=_naming.validate_account_id(accounts[0]),
+                           production_account_id=_naming.validate_account_id(production[0]))
+        except _naming.NamingError as exc:
+            errors.append("the account of the run: %s" % exc)
+    if errors:
+        raise PlanError(errors)
+    return dict(orgs=orgs, plan=plan_of_run, account=account,
+                environments=[plan_of_run[org]["environment"] for org in orgs])
+
+
 def plain(value):
     """``value`` as plain ``dict``/``list``/``str``/``int``/``bool``/``None``, recursively.
 

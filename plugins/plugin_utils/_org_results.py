@@ -12,6 +12,20 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 
+def module_of(registered):
+    """The module a registered step ran (``fusion_org_step``'s and ``fusion_tenant``'s ``module``,
+    also through a loop of them); None for a step that did not run."""
+    if not isinstance(registered, dict):
+        return None
+    if registered.get("module"):
+        return registered["module"]
+    results = registered.get("results")
+    for item in results if isinstance(results, list) else []:
+        if isinstance(item, dict) and item.get("module"):
+            return item["module"]
+    return None
+
+
 def entry_of(registered, org):
     """``org``'s entry of a registered step result, None when it has none.
 

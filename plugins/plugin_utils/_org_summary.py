@@ -13,7 +13,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.fusion.pos.plugins.module_utils import _naming
-from ansible_collections.fusion.pos.plugins.plugin_utils._org_results import entry_of
+from ansible_collections.fusion.pos.plugins.plugin_utils._org_results import entry_of, module_of
 
 CHECKLIST = (
     "[ ] Authorization server: Create New organization, ID {org}, name \"{title}\", then Manage (the server adds "
@@ -108,12 +108,33 @@ def org_lines(org, entry, caller, iam, bucket, secrets, check_mode, database=Non
     return lines
 
 
+# The summary's part each step module gives (what it registered says which module it ran).
+KIND_OF_MODULE = {"fusion_iam_user": "iam", "fusion_s3_bucket": "bucket", "fusion_secret": "secrets",
+                  "fusion_mssql_database": "database", "fusion_rabbitmq_org": "rabbitmq", "fusion_dns_record": "dns",
+                  "fusion_tenant": "tenant"}
+
+
+def lines_of(org, entry, caller, entries, check_mode):
+    """One org's lines; ``entries``: ``{kind: the org's entry}`` (kinds of ``KIND_OF_MODULE``; missing: not run)."""
+    def of(kind):
+        return entries.get(kind) or {}
+
+    return org_lines(org, entry or {}, caller, of("iam"), of("bucket"), of("secrets"), check_mode, of("database"),
+                     of("rabbitmq"), of("dns"), of("tenant"))
+
+
+def entries_by_kind(registered, org):
+    """``{kind: org's entry}`` of the registered steps (any iterable of them), by the module each ran."""
+    found = {}
+    for step in registered:
+        kind = KIND_OF_MODULE.get(module_of(step))
+        if kind:
+            found[kind] = entry_of(step, org)
+    return found
+
+
 def summaries(orgs, plan, caller, steps, check_mode):
     """``{org: [lines]}``; ``steps``: ``{"iam": step result, "bucket", "secrets", "database", "rabbitmq", "dns", "tenant"}``
     (as registered: ``_org_results.entry_of`` reads each org's entry)."""
-    def of(name, org):
-        return entry_of(steps.get(name), org) or {}
-
-    return dict((org, org_lines(org, plan.get(org) or {}, caller, of("iam", org), of("bucket", org), of("secrets", org),
-                                check_mode, of("database", org), of("rabbitmq", org), of("dns", org),
-                                of("tenant", org))) for org in orgs)
+    return dict((org, lines_of(org, plan.get(org), caller, dict((kind, entry_of(step, org)) for kind, step in steps.items()),
+                               check_mode)) for org in orgs)

@@ -4,9 +4,11 @@ import pathlib
 from unittest import mock
 
 import pytest
+from ansible.errors import AnsibleActionFail
 
 from ansible_collections.fusion.pos.plugins.action import fusion_inventory_check, fusion_org_result, fusion_shared_declaration
-from ansible_collections.fusion.pos.plugins.plugin_utils._org_results import entry_of
+from ansible_collections.fusion.pos.plugins.plugin_utils import _org_summary
+from ansible_collections.fusion.pos.plugins.plugin_utils._org_results import entry_of, module_of
 
 REPO = pathlib.Path(__file__).resolve().parents[2]
 DECLARATION = {
@@ -113,3 +115,55 @@ def test_registered_steps_are_read_by_name_and_reported_like_steps():
 def test_a_whole_registered_step_or_loop_reports_the_orgs_own_entry(step, expected_changed):
     result = run_action(fusion_org_result, {"step": step}, task_vars={"inventory_hostname": "xmsqa1"})
     assert result["changed"] is expected_changed and not result.get("skipped")
+
+
+# ---- fusion_org_result: the org's summary built from what the steps registered ---------------------
+
+PLAN_ENTRY = {"org": "xmsqa1", "environment": "qa", "site_title": "XMS QA 1"}
+CALLER = {"account_id": "123456789012"}
+IAM_STEP = {"module": "fusion_iam_user", "results": {"xmsqa1": {"changed": True, "changes": ["user"], "user_name": "rms_xmsqa1"}}}
+BUCKET_STEP = {"module": "fusion_s3_bucket", "results": {"xmsqa1": {"changed": False, "changes": [], "bucket": "fusion-rms-xmsqa1"}}}
+TENANT_STEP = {"results": [{"module": "fusion_tenant", "results": {"xmsqa1": {"changed": False, "tenant": "xmsqa1",
+                                                                              "host_name": "xmsqa1.fusionPOS.com",
+                                                                              "file": "C:/t.json", "pos_host": "POS01",
+                                                                              "pos_version": "24.2.1"}}}]}
+
+
+@pytest.mark.parametrize("registered, expected", [
+    (IAM_STEP, "fusion_iam_user"),
+    (TENANT_STEP, "fusion_tenant"),
+    ({"changed": False, "skipped": True}, None),
+    (None, None),
+], ids=["step", "loop", "skipped", "undefined"])
+def test_a_registered_step_says_which_module_it_ran(registered, expected):
+    assert module_of(registered) == expected
+
+
+@pytest.mark.parametrize("check_mode", [False, True], ids=["run", "check"])
+def test_the_summary_is_built_from_the_registered_steps_like_the_summaries_filter(check_mode):
+    task_vars = {"inventory_hostname": "xmsqa1", "iam": IAM_STEP, "bucket": BUCKET_STEP, "tenant": TENANT_STEP}
+    args = {"registered": {"IAM user": "iam", "S3 bucket and policy": "bucket", "tenant": "tenant", "DNS record": "dns"},
+            "summary_of": {"plan": PLAN_ENTRY, "caller": CALLER}}
+    result = run_action(fusion_org_result, args, check_mode=check_mode, task_vars=task_vars)
+    expected = _org_summary.summaries(["xmsqa1"], {"xmsqa1": PLAN_ENTRY}, CALLER,
+                                      {"iam": IAM_STEP, "bucket": BUCKET_STEP, "tenant": TENANT_STEP}, check_mode)["xmsqa1"]
+    assert result["msg"] == expected
+    assert "IAM user: rms_xmsqa1" in expected and "DNS: not provisioned in this run" in expected
+    assert ("CHECK MODE" in expected[0]) is check_mode
+
+
+def test_a_failed_org_shows_its_failure_not_its_summary():
+    task_vars = {"inventory_hostname": "xmsqa1",
+                 "iam": {"module": "fusion_iam_user", "results": {"xmsqa1": {"failed": True, "msg": "user rms_xmsqa1: denied"}}}}
+    result = run_action(fusion_org_result, {"registered": {"IAM user": "iam"}, "summary_of": {"plan": PLAN_ENTRY}},
+                        task_vars=task_vars)
+    assert result["failed"] is True and result["msg"] == "IAM user: user rms_xmsqa1: denied"
+
+
+@pytest.mark.parametrize("args, message", [
+    ({"steps": {}, "summary_of": {"plan": PLAN_ENTRY}}, "registered"),
+    ({"registered": {}, "summary": ["x"], "summary_of": {"plan": PLAN_ENTRY}}, "mutually exclusive"),
+], ids=["summary-of-needs-registered", "summary-or-summary-of"])
+def test_summary_of_is_refused_where_it_cannot_apply(args, message):
+    with pytest.raises(AnsibleActionFail, match=message):
+        run_action(fusion_org_result, args, task_vars={"inventory_hostname": "xmsqa1"})
