@@ -51,3 +51,41 @@ def test_the_plan_of_tagged_inventory_values_is_plain_data():
     plan = _org_plan.plan({"xmsqa1": values})
     assert plan["xmsqa1"]["sites"] == ["store1"] and plan["xmsqa1"]["placement"] == {"mode": "shared"}
     assert set(_types(plan)) <= {str, dict, list, int, bool, float, type(None)}
+
+
+# ---- the run's record: plan, environments and the one-account rule from one look-up per org ------
+
+def _org(environment="qa", account="123456789012", production="210987654321", **extra):
+    values = {"org_site_title": "QA", "fusion_environment": environment, "fusion_region": "us-east-1",
+              "fusion_account_id": account, "fusion_production_account_id": production}
+    values.update(extra)
+    return values
+
+
+def test_the_run_keeps_the_orgs_order_their_environments_and_the_one_account():
+    record = _org_plan.run({"xmsqa2": _org(), "xmsdev1": _org(environment="dev", account=123456789012)})
+    assert record["orgs"] == ["xmsqa2", "xmsdev1"]
+    assert record["environments"] == ["qa", "dev"]
+    assert record["account"] == {"account_id": "123456789012", "production_account_id": "210987654321"}
+    assert set(record["plan"]) == {"xmsqa2", "xmsdev1"}
+
+
+@pytest.mark.parametrize("orgs, message", [
+    ({"xmsqa1": _org(), "xmsqa2": _org(account="111111111111")},
+     "the orgs of one run must live in one AWS account, but xmsqa1, xmsqa2 declare accounts 123456789012, 111111111111 "
+     "(production account 210987654321): run each environment inventory on its own"),
+    ({"xmsqa1": _org(), "xmsqa2": _org(production="111111111111")}, "production account 210987654321, 111111111111"),
+    ({"xmsqa1": _org(account="12345")}, "the account of the run: invalid AWS account ID '12345': exactly 12 digits"),
+    ({"xmsqa1": _org(account=None)}, "the account of the run: invalid AWS account ID 'None'"),
+], ids=["two-accounts", "two-production-accounts", "bad-account", "no-account"])
+def test_the_run_refuses_anything_but_one_account(orgs, message):
+    with pytest.raises(_org_plan.PlanError) as caught:
+        _org_plan.run(orgs)
+    assert message in str(caught.value)
+
+
+def test_the_run_lists_the_plan_problems_and_the_account_problem_together():
+    with pytest.raises(_org_plan.PlanError) as caught:
+        _org_plan.run({"xmsqa1": _org(org_site_title=""), "xmsqa2": _org(account="111111111111")})
+    assert len(caught.value.errors) == 2
+    assert "org_site_title" in caught.value.errors[0] and "one AWS account" in caught.value.errors[1]
