@@ -76,6 +76,16 @@ def combine(steps, summary=None):
     return result
 
 
+def registered_value(task_vars, name):
+    """The value of a registered variable named ``name``, or of a dotted path into it
+    (``org_resources_step.steps.fusion_iam_user``: one step of several registered by one task);
+    None when any part is missing."""
+    value = task_vars
+    for part in name.split("."):
+        value = value.get(part) if isinstance(value, dict) else None
+    return value
+
+
 class ActionModule(ControllerAction):
 
     def run(self, tmp=None, task_vars=None):
@@ -89,7 +99,7 @@ class ActionModule(ControllerAction):
         if args["registered"] is not None:
             # By name, from the task's variables: the org's entry only, whatever the number of orgs
             # (templating "{{ step.results[inventory_hostname] }}" per step costs every org a few ms).
-            registered = [(label, (task_vars or {}).get(name)) for label, name in args["registered"].items()]
+            registered = [(label, registered_value(task_vars or {}, name)) for label, name in args["registered"].items()]
             steps = dict((label, entry_of(step, org)) for label, step in registered)
             if args["summary_of"] is not None:
                 # The org's summary, built here from what the steps registered (no task for it).

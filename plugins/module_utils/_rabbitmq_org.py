@@ -280,7 +280,7 @@ def org_password(ctx, api):
     if found is None or not found["password"]:
         raise FusionModuleError(
             "org %s: its RabbitMQ password secret %s does not exist in the password manager: provision.yml's "
-            "secrets step (role org_secrets, purpose rabbitmq) creates it; run that first" % (params["org"], path))
+            "secrets step (fusion_secret, purpose rabbitmq: role org_resources, or org_secrets alone) creates it; run that first" % (params["org"], path))
     ctx.no_log_values.add(found["password"])
     api.secrets.add(found["password"])
     return found["password"], path

@@ -11,6 +11,11 @@ client per service and region for the whole step instead of one Python start-up,
 and one set of clients per org. Each org gets its own result (``changed``, ``diff``, values, or
 ``failed`` with one line); one org's failure never touches another's.
 
+``run_steps()`` does the same for several steps in a row (``provision.yml``'s IAM user, bucket,
+secrets, database and RabbitMQ): every org's parameters for every step are validated first, then
+each org runs its steps in order on one pool of threads sharing one ``ClientFactory``, and stops
+at its first failed step; the other orgs go on.
+
 The action plugins ``fusion_org_step`` (runs the step once for the play) and ``fusion_org_result``
 (hands each org its own result, so the play recap and AWX show per-org ok/changed/failed) are the
 two halves seen from a playbook; docs/DEVELOPING.md shows how a step is built.
@@ -39,6 +44,22 @@ STEP_RESOURCES = {
     "fusion_mssql_database": "_mssql_database",
     "fusion_rabbitmq_org": "_rabbitmq_org",
     "fusion_dns_record": "_dns_record",
+}
+# Where each step module takes its per-org values from: module parameter -> key of the org's entry
+# in the run's plan (plugin_utils/_org_plan.py). The default ``org_params`` of fusion_org_step when
+# it is given a plan: the one place the plan's keys meet the modules' parameters.
+PLAN_PARAMS = {
+    "fusion_iam_user": {"org": "org", "environment": "environment", "create_access_key": "iam_access_key"},
+    "fusion_s3_bucket": {"org": "org"},
+    "fusion_bucket_policy": {"org": "org"},
+    "fusion_secret": {"owner": "org", "environment": "environment"},
+    "fusion_mssql_database": {"org": "org", "environment": "environment", "instance": "rds_instance",
+                              "region": "rds_region", "endpoint": "rds_endpoint"},
+    "fusion_rabbitmq_org": {"org": "org", "environment": "environment", "sites": "sites", "broker": "broker",
+                            "region": "broker_region", "broker_environment": "broker_environment",
+                            "management_url": "broker_management_url"},
+    "fusion_dns_record": {"org": "org", "pos_domain": "pos_domain", "pos_host": "pos_host", "region": "pos_host_region",
+                          "hosted_zone": "hosted_zone"},
 }
 DEFAULT_CONCURRENCY = 8
 MAX_CONCURRENCY = 32
@@ -96,22 +117,49 @@ def run_step(module_name, org_params, check_mode=False, diff=False, concurrency=
     Parameters are validated first, for every org, before any AWS call; an org whose parameters
     are refused gets ``failed`` with the module's message and is not run.
     """
+    return run_steps([(module_name, org_params)], check_mode, diff, concurrency, clients)[0]
+
+
+def _validated(steps):
+    """``{org: [(step index, resource, params or None, error or None)]}``: every org's parameters for every step, checked."""
+    todo = {}
+    for index, (module_name, org_params) in enumerate(steps):
+        resource = resource_of(module_name)
+        validator = validator_of(resource)
+        for org, params in org_params.items():
+            validated, _no_log, error = validate_params(resource, validator, params or {})
+            todo.setdefault(org, []).append((index, resource, validated, "org %s: %s" % (org, error) if error else None))
+    return todo
+
+
+def run_steps(steps, check_mode=False, diff=False, concurrency=DEFAULT_CONCURRENCY, clients=None):
+    """``[{org: result}]``, one per step of ``steps`` (``[(module name, {org: params})]``, in run order).
+
+    Every org's parameters for every step are validated first, before any AWS call: an org with a
+    refused parameter fails at that step with the module's message and runs none of its steps.
+    Then each org runs its steps in order (one pool of threads, one ``ClientFactory``) and stops at
+    its first failed step: the steps after it have no entry for the org. The other orgs go on.
+    """
     if BOTO3_IMPORT_ERROR:
         raise StepError("the fusion.pos org steps need boto3 on the controller (pip install boto3)")
-    resource = resource_of(module_name)
-    results = {}
-    runnable = []
-    validator = validator_of(resource)
-    for org, params in org_params.items():
-        validated, _no_log, error = validate_params(resource, validator, params or {})
-        if error:
-            results[org] = dict(failed=True, changed=False, msg="org %s: %s" % (org, error))
-        else:
-            runnable.append((org, validated))
+    todo = _validated(steps)
+    results = [dict() for _step in steps]
     clients = clients if clients is not None else ClientFactory()
-    workers = max(1, min(int(concurrency or DEFAULT_CONCURRENCY), MAX_CONCURRENCY, len(runnable) or 1))
+
+    def run_org(org):
+        refused = [(index, error) for index, _resource, _params, error in todo[org] if error]
+        if refused:
+            index, error = refused[0]
+            results[index][org] = dict(failed=True, changed=False, msg=error)
+            return
+        for index, resource, params, _error in todo[org]:
+            results[index][org] = _run_one(resource, params, check_mode, diff, clients)
+            if results[index][org].get("failed"):
+                return
+
+    workers = max(1, min(int(concurrency or DEFAULT_CONCURRENCY), MAX_CONCURRENCY, len(todo) or 1))
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        futures = [(org, pool.submit(_run_one, resource, params, check_mode, diff, clients)) for org, params in runnable]
-        for org, future in futures:
-            results[org] = future.result()
-    return dict((org, results[org]) for org in org_params)
+        for future in [pool.submit(run_org, org) for org in todo]:
+            future.result()
+    return [dict((org, found[org]) for org in org_params if org in found)
+            for (_module, org_params), found in zip(steps, results)]

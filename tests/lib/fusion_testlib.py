@@ -30,6 +30,8 @@ READ_PREFIXES = ("Describe", "Get", "List", "Head", "Lookup", "Search", "Check",
 
 
 # provision.yml's org steps (run once for all orgs) and its one per-org result task
+# The org steps: their task names (the single-step roles) and their modules (provision.yml's
+# org_resources runs five of them in one task and returns each under steps.<module>).
 STEP_TASKS = {
     "iam": "IAM users of the orgs",
     "bucket": "S3 buckets and bucket policies of the orgs",
@@ -38,6 +40,8 @@ STEP_TASKS = {
     "rabbitmq": "RabbitMQ vhosts, users and permissions of the orgs",
     "dns": "DNS records of the orgs' tenants",
 }
+STEP_MODULES = {"iam": "fusion_iam_user", "bucket": "fusion_s3_bucket", "secrets": "fusion_secret",
+                "database": "fusion_mssql_database", "rabbitmq": "fusion_rabbitmq_org", "dns": "fusion_dns_record"}
 ORG_RESULT_TASK = "Result of the org"
 
 
@@ -176,15 +180,17 @@ class PlaybookResult:
 
     def org_step(self, step, org):
         """``org``'s full result of one org step (``STEP_TASKS``) of provision.yml: the step task runs once
-        for all orgs and holds every org's result under ``results``."""
+        for all orgs and holds every org's result under ``results`` (a task of several steps: under
+        ``steps.<module>.results``)."""
         found = None
         for play in (self.data or {}).get("plays", []):
             for task in play.get("tasks", []):
-                if STEP_TASKS[step] not in task["task"]["name"]:
-                    continue
                 for result in task.get("hosts", {}).values():
-                    if org in (result.get("results") or {}):
-                        found = result["results"][org]
+                    step_of_task = (result.get("steps") or {}).get(STEP_MODULES[step])
+                    if step_of_task is None and STEP_TASKS[step] in task["task"]["name"]:
+                        step_of_task = result
+                    if org in ((step_of_task or {}).get("results") or {}):
+                        found = step_of_task["results"][org]
         assert found is not None, "no %s step result for %s" % (step, org)
         return found
 
