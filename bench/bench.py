@@ -261,17 +261,36 @@ def format_table(rows):
             continue
         if count is None:
             # no orgs: the per-org columns hold the values of the whole run
-            lines.append("| %s | - | %s | %.1f | - | %d (per run) | %d (per run) | %d (per run) | %d (per run) | %d |" % (
-                label, phase, measured["wall"], measured["modules"], measured["calls"], measured["reads"],
+            lines.append("| %s | - | %s | %s | - | %d (per run) | %d (per run) | %d (per run) | %d (per run) | %d |" % (
+                label, phase, wall_text(measured), measured["modules"], measured["calls"], measured["reads"],
                 measured["writes"], measured["changed"]))
             continue
-        lines.append("| %s | %d | %s | %.1f | %.2f | %.2f | %.1f | %.1f | %.1f | %d |" % (
-            label, count, phase, measured["wall"], measured["wall"] / count, measured["modules"] / count,
+        lines.append("| %s | %d | %s | %s | %.2f | %.2f | %.1f | %.1f | %.1f | %d |" % (
+            label, count, phase, wall_text(measured), measured["wall"] / count, measured["modules"] / count,
             measured["calls"] / count, measured["reads"] / count, measured["writes"] / count, measured["changed"]))
     return "\n".join(lines)
 
 
 DEFAULT_SCENARIOS = ("provision_stock", "provision", "floor")
+
+
+def median_run(runs):
+    """One phase's repeats as one row: the run of the median wall time (the lower one of an even
+    number), its wall times all listed (``walls``), and the most writes any repeat made (a re-run
+    or dry run that wrote once shows it)."""
+    ordered = sorted(runs, key=lambda run: run["wall"])
+    chosen = dict(ordered[(len(ordered) - 1) // 2])
+    chosen["walls"] = [run["wall"] for run in ordered]
+    chosen["writes"] = max(run["writes"] for run in runs)
+    return chosen
+
+
+def wall_text(measured):
+    """``8.3`` for one run, ``8.3 (7.5-11.3)`` for the median of several and their range."""
+    walls = measured.get("walls") or [measured["wall"]]
+    if len(walls) == 1:
+        return "%.1f" % measured["wall"]
+    return "%.1f (%.1f-%.1f)" % (measured["wall"], walls[0], walls[-1])
 
 
 def load():
@@ -296,8 +315,8 @@ def comparison(rows):
             st, us, fl = (found.get((label, count, phase)) for label in (stock, ours, floor))
             if not (st and us and fl):
                 continue
-            lines.append("| %d | %s | %.1f | %.1f | %.1f | %.1fx | %.1fx | %.2f / %.2f | %.1f / %.1f / %.1f | %d |" % (
-                count, phase, st["wall"], us["wall"], fl["wall"], st["wall"] / us["wall"], us["wall"] / fl["wall"],
+            lines.append("| %d | %s | %s | %s | %s | %.1fx | %.1fx | %.2f / %.2f | %.1f / %.1f / %.1f | %d |" % (
+                count, phase, wall_text(st), wall_text(us), wall_text(fl), st["wall"] / us["wall"], us["wall"] / fl["wall"],
                 st["modules"] / count, us["modules"] / count, st["calls"] / count, us["calls"] / count, fl["calls"] / count,
                 us["writes"]))
     return "\n".join(lines)
@@ -309,7 +328,12 @@ def parse_args(argv):
     parser.add_argument("--scenarios", default=",".join(DEFAULT_SCENARIOS),
                         help="comma-separated, from: %s, or all (default: %s)" % (", ".join(SCENARIOS), ",".join(DEFAULT_SCENARIOS)))
     parser.add_argument("--forks", type=int, default=10)
+    parser.add_argument("--repeat", type=int, default=1,
+                        help="measure every scenario and org count this many times, each on a freshly emptied emulator, "
+                             "and report the median wall time with the range (default 1)")
     args = parser.parse_args(argv)
+    if args.repeat < 1:
+        parser.error("--repeat takes a positive integer, got %d" % args.repeat)
     try:
         args.counts = [int(item) for item in args.orgs.split(",") if item.strip()]
     except ValueError:
@@ -339,19 +363,24 @@ def main(argv=None):
                     what = "%s with %s orgs" % (name, count) if per_org else name
                     failed_row = (scenario["label"], count if per_org else None, "first run", None)
                     try:
-                        emulator.reset()
-                        inventory, extra_vars = scenario["inventory"](tmp, count, emulator.url)
                         phases = (("dry run",) if scenario.get("dry_run") else ()) + ("first run", "re-run")
+                        runs = dict((phase, []) for phase in phases)
+                        for repeat in range(args.repeat):
+                            emulator.reset()
+                            inventory, extra_vars = scenario["inventory"](tmp, count, emulator.url)
+                            for phase in phases:
+                                failed_row = (scenario["label"], count if per_org else None, phase, None)
+                                measured = run_once(emulator, scenario, inventory, args.forks, extra_vars,
+                                                    "%s, %s" % (what, phase), check=phase == "dry run")
+                                runs[phase].append(measured)
+                                print("%-62s %4s orgs %-9s %6.1f s  %4d calls  %3d writes%s" % (
+                                    scenario["label"], count if per_org else "-", phase, measured["wall"], measured["calls"],
+                                    measured["writes"], "  (repeat %d of %d)" % (repeat + 1, args.repeat) if args.repeat > 1 else ""),
+                                    file=sys.stderr)
+                                if phase in ("re-run", "dry run") and measured["writes"]:
+                                    print("  note: writes on the %s: %s" % (phase, ", ".join(measured["write_actions"])), file=sys.stderr)
                         for phase in phases:
-                            failed_row = (scenario["label"], count if per_org else None, phase, None)
-                            measured = run_once(emulator, scenario, inventory, args.forks, extra_vars,
-                                                "%s, %s" % (what, phase), check=phase == "dry run")
-                            rows.append((scenario["label"], count if per_org else None, phase, measured))
-                            print("%-62s %4s orgs %-9s %6.1f s  %4d calls  %3d writes" % (
-                                scenario["label"], count if per_org else "-", phase, measured["wall"], measured["calls"],
-                                measured["writes"]), file=sys.stderr)
-                            if phase in ("re-run", "dry run") and measured["writes"]:
-                                print("  note: writes on the %s: %s" % (phase, ", ".join(measured["write_actions"])), file=sys.stderr)
+                            rows.append((scenario["label"], count if per_org else None, phase, median_run(runs[phase])))
                     except BenchFailure as exc:
                         rows.append(failed_row)
                         failures.append(str(exc))
@@ -364,8 +393,9 @@ def main(argv=None):
             emulator.stop()
             for broker in BROKER:
                 broker.stop()
-    table = "%s\n\n%s\n\nMachine: %s before the benchmark, %s after; forks %d.\n" % (
-        format_table(rows), comparison(rows), load_before, load(), args.forks)
+    table = "%s\n\n%s\n\nMachine: %s before the benchmark, %s after; forks %d; %s.\n" % (
+        format_table(rows), comparison(rows), load_before, load(), args.forks,
+        "each figure the median of %d runs (range in brackets)" % args.repeat if args.repeat > 1 else "one run each")
     print(table)
     out = REPO / "bench" / "results"
     out.mkdir(exist_ok=True)
