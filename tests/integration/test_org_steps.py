@@ -7,7 +7,6 @@ check reads the estate back with boto3.
 import pytest
 
 import fusion_testlib
-from ansible_collections.fusion.pos.plugins.module_utils import _iam_user
 from ansible_collections.fusion.pos.plugins.plugin_utils import _org_step
 
 pytestmark = [pytest.mark.emulator]
@@ -68,14 +67,7 @@ def test_check_mode_reports_every_step_and_writes_nothing(env, boto):
 
 
 def test_an_org_that_fails_a_step_has_no_entry_in_the_steps_after_it(env, boto, foreign_bucket_for_orgb, monkeypatch):
-    real = _iam_user.RESOURCE.work
-
-    def work(ctx):
-        if ctx.params["org"] == "orgc":
-            raise KeyError("boom")
-        return real(ctx)
-
-    monkeypatch.setattr(_iam_user.RESOURCE, "work", work)
+    fusion_testlib.break_iam_user_work_for(monkeypatch, "orgc")
     iam, bucket = _org_step.run_steps(steps_for(ORGS))
     assert iam["orgc"]["failed"] is True and "orgc" not in bucket   # failed at step 1: step 2 not run
     assert bucket["orgb"]["failed"] is True and "refusing to use it for org orgb" in bucket["orgb"]["msg"]

@@ -255,3 +255,17 @@ def run_playbook(playbook, url, extra_vars=None, check=False, diff=False, verbos
 def module_play(tasks, gather_facts=False):
     """One localhost play around ``tasks``."""
     return [{"name": "test", "hosts": "localhost", "gather_facts": gather_facts, "tasks": tasks}]
+
+
+def break_iam_user_work_for(monkeypatch, org):
+    """The IAM user resource raises an unexpected error for ``org`` only (the others run for real):
+    for tests of what an org step does with one org's bug."""
+    from ansible_collections.fusion.pos.plugins.module_utils import _iam_user  # pylint: disable=import-outside-toplevel
+    real = _iam_user.RESOURCE.work
+
+    def work(ctx):
+        if ctx.params["org"] == org:
+            raise KeyError("boom")
+        return real(ctx)
+
+    monkeypatch.setattr(_iam_user.RESOURCE, "work", work)

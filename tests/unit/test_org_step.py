@@ -4,6 +4,7 @@ import boto3
 import pytest
 from moto import mock_aws
 
+import fusion_testlib
 from ansible_collections.fusion.pos.plugins.module_utils import _iam_user
 from ansible_collections.fusion.pos.plugins.module_utils._aws import ClientFactory
 from ansible_collections.fusion.pos.plugins.plugin_utils import _org_step
@@ -67,14 +68,7 @@ def test_an_org_with_bad_parameters_fails_alone_and_the_others_go_on(account, pa
 
 
 def test_an_unexpected_exception_fails_that_org_with_one_line(account, monkeypatch):
-    real = _iam_user.RESOURCE.work
-
-    def work(ctx):
-        if ctx.params["org"] == "orgb":
-            raise KeyError("boom")
-        return real(ctx)
-
-    monkeypatch.setattr(_iam_user.RESOURCE, "work", work)
+    fusion_testlib.break_iam_user_work_for(monkeypatch, "orgb")
     results = _org_step.run_step("fusion_iam_user", {"orga": {"org": "orga"}, "orgb": {"org": "orgb"}})
     assert results["orgb"] == {"failed": True, "changed": False,
                                "msg": "fusion_iam_user: internal error (please report it): KeyError: 'boom'"}
