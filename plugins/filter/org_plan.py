@@ -13,30 +13,28 @@ from ansible_collections.fusion.pos.plugins.plugin_utils import _org_plan
 from ansible_collections.fusion.pos.plugins.plugin_utils import _org_summary
 
 
-def org_plan(hostvars, orgs):
-    """``hostvars | fusion.pos.org_plan(orgs)``: ``{org: plan entry}``; fails listing every problem."""
+def _checked(make, hostvars, orgs, names):
+    """``make({org: {variable: value}})`` over ``names`` of each org's variables (one look-up of each
+    org), its PlanError as the filter's error."""
     values = {}
     for org in orgs:
         host = hostvars[org]
-        names = _org_plan.ORG_VARIABLES + _org_plan.RUN_VARIABLES
         values[org] = dict((name, host.get(name)) for name in names if name in host)
     try:
-        return _org_plan.plan(values)
+        return make(values)
     except _org_plan.PlanError as exc:
         raise AnsibleFilterError(str(exc))
+
+
+def org_plan(hostvars, orgs):
+    """``hostvars | fusion.pos.org_plan(orgs)``: ``{org: plan entry}``; fails listing every problem."""
+    return _checked(_org_plan.plan, hostvars, orgs, _org_plan.ORG_VARIABLES + _org_plan.RUN_VARIABLES)
 
 
 def org_run(hostvars, orgs):
     """``hostvars | fusion.pos.org_run(orgs)``: ``{orgs, plan, environments, account}``; fails listing every problem."""
-    values = {}
-    for org in orgs:
-        host = hostvars[org]   # one look-up of the org's variables for everything the run needs
-        names = _org_plan.ORG_VARIABLES + _org_plan.RUN_VARIABLES + _org_plan.ACCOUNT_VARIABLES
-        values[org] = dict((name, host.get(name)) for name in names if name in host)
-    try:
-        return _org_plan.run(values)
-    except _org_plan.PlanError as exc:
-        raise AnsibleFilterError(str(exc))
+    return _checked(_org_plan.run, hostvars, orgs,
+                    _org_plan.ORG_VARIABLES + _org_plan.RUN_VARIABLES + _org_plan.ACCOUNT_VARIABLES)
 
 
 def org_summaries(orgs, plan, caller, steps, check_mode=False):
