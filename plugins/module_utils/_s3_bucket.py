@@ -10,8 +10,9 @@ Finding the bucket (as few calls as possible):
 2. one ``ListBuckets(Prefix=<first candidate>)`` tells which candidates this account owns;
 3. the ``OrgId`` tag of each owned candidate (usually none or one) decides: ``OrgId=<org>`` is ours;
    no OrgId tag: adopted (tagged); another org's OrgId: refused, never touched;
-4. nothing owned: the first candidate HeadBucket answers 404 for is free; any other answer means
-   another account owns that global name, so the next candidate is tried.
+4. nothing owned: CreateBucket for each candidate in turn until one is made; ``BucketAlreadyExists``
+   means another account owns that global name, so the next candidate is tried. Check mode, which
+   may not write, asks HeadBucket instead: 404 is free, any other answer is taken.
 
 Handlers return ``(changed, before, after)`` and never write in check mode; a bucket just created is
 not read back (its sub-resources are known to be absent or set by CreateBucket).
@@ -108,19 +109,25 @@ def find_owned_bucket(s3, spec, purpose="use"):
 # --- handlers: (changed, before, after) --------------------------------------------------------
 
 def handle_existence(s3, spec, found, check_mode):
-    """The bucket itself: keep the one found, or create the first free candidate name."""
+    """The bucket itself: keep the one found, or create the first free candidate name.
+
+    A real run sends CreateBucket straight away: ``BucketAlreadyExists`` is S3's own answer that
+    another account owns the global name, so the next candidate is tried (no HeadBucket first: one
+    call per created bucket fewer). Check mode may not write, so there HeadBucket tells which name
+    a real run would get.
+    """
     if found:
         return False, found, found
     region = s3.meta.region_name
     for name in spec.candidates:
-        if not _s3.bucket_name_is_free(s3, name):
-            continue  # another account owns this global name
         if check_mode:
-            return True, None, name
+            if _s3.bucket_name_is_free(s3, name):
+                return True, None, name
+            continue  # another account owns this global name
         try:
             _s3.create_bucket(s3, name, region)
         except FusionAWSError as exc:
-            if exc.code == "BucketAlreadyExists":  # taken between HeadBucket and CreateBucket
+            if exc.code == "BucketAlreadyExists":  # another account owns this global name
                 continue
             raise
         return True, None, name

@@ -47,22 +47,34 @@ def test_head_bucket_that_answers_200_is_taken(s3):
     assert _s3.bucket_name_is_free(s3, "fusion-rms-acme") is False
 
 
-def test_name_taken_between_head_and_create_moves_on_to_the_next_fallback(s3):
+def test_a_real_run_creates_without_asking_head_bucket_and_moves_on_when_another_account_has_the_name(s3):
     first, second = _naming.bucket_fallback_names(ORG)[:2]
-    s3.stubber.add_client_error("head_bucket", service_error_code="403", http_status_code=403)
-    s3.stubber.add_client_error("head_bucket", service_error_code="404", http_status_code=404)
+    s3.stubber.add_client_error("create_bucket", service_error_code="BucketAlreadyExists", http_status_code=409,
+                                expected_params={"Bucket": "fusion-rms-acme", "ObjectOwnership": "BucketOwnerEnforced"})
     s3.stubber.add_client_error("create_bucket", service_error_code="BucketAlreadyExists", http_status_code=409,
                                 expected_params={"Bucket": first, "ObjectOwnership": "BucketOwnerEnforced"})
-    s3.stubber.add_client_error("head_bucket", service_error_code="404", http_status_code=404)
     s3.stubber.add_response("create_bucket", {}, {"Bucket": second, "ObjectOwnership": "BucketOwnerEnforced"})
     assert _s3_bucket.handle_existence(s3, spec(), None, check_mode=False) == (True, None, second)
 
 
-def test_every_candidate_taken_fails_with_one_line(s3):
+def test_check_mode_asks_head_bucket_which_name_a_real_run_would_get_and_writes_nothing(s3):
+    s3.stubber.add_client_error("head_bucket", service_error_code="403", http_status_code=403,
+                                expected_params={"Bucket": "fusion-rms-acme"})
+    s3.stubber.add_client_error("head_bucket", service_error_code="404", http_status_code=404,
+                                expected_params={"Bucket": _naming.bucket_fallback_names(ORG)[0]})
+    assert _s3_bucket.handle_existence(s3, spec(), None, check_mode=True) == (
+        True, None, _naming.bucket_fallback_names(ORG)[0])
+
+
+@pytest.mark.parametrize("check_mode", [False, True], ids=["real-run", "check-mode"])
+def test_every_candidate_taken_fails_with_one_line(s3, check_mode):
     for _name in range(1 + _naming.FALLBACK_CANDIDATES):
-        s3.stubber.add_client_error("head_bucket", service_error_code="403", http_status_code=403)
+        if check_mode:
+            s3.stubber.add_client_error("head_bucket", service_error_code="403", http_status_code=403)
+        else:
+            s3.stubber.add_client_error("create_bucket", service_error_code="BucketAlreadyExists", http_status_code=409)
     with pytest.raises(FusionModuleError, match="all 5 fallback names belong to other AWS accounts"):
-        _s3_bucket.handle_existence(s3, spec(), None, check_mode=False)
+        _s3_bucket.handle_existence(s3, spec(), None, check_mode=check_mode)
 
 
 def test_follow_up_write_retries_no_such_bucket_after_create(s3):
