@@ -12,7 +12,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.fusion.pos.plugins.plugin_utils._controller import ControllerAction
+from ansible_collections.fusion.pos.plugins.plugin_utils._controller import Arguments, ControllerAction
 
 import os
 
@@ -32,6 +32,7 @@ ARGUMENT_SPEC = dict(
     groups=dict(type="dict", default={}),
     loaded=dict(type="dict"),
 )
+ARGUMENTS = Arguments(ARGUMENT_SPEC)
 LOADED_KEYS = ("fusion_environment", "fusion_sandbox", OTHER_ORGS)
 
 
@@ -70,7 +71,7 @@ class ActionModule(ControllerAction):
 
     def run(self, tmp=None, task_vars=None):
         result = super(ActionModule, self).run(tmp, task_vars)
-        _validation, args = self.validate_argument_spec(argument_spec=ARGUMENT_SPEC)
+        _validation, args = self.validated_args(ARGUMENTS)
         loaded = args["loaded"]
         if loaded is None and not is_file_source(args["path"]):
             loaded = loaded_orgs(task_vars or {}, args["groups"])

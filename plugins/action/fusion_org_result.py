@@ -9,7 +9,9 @@ __metaclass__ = type
 
 import copy
 
-from ansible_collections.fusion.pos.plugins.plugin_utils._controller import ControllerAction
+from ansible.errors import AnsibleActionFail
+
+from ansible_collections.fusion.pos.plugins.plugin_utils._controller import Arguments, ControllerAction
 from ansible_collections.fusion.pos.plugins.plugin_utils import _org_summary
 from ansible_collections.fusion.pos.plugins.plugin_utils._org_results import entry_of
 
@@ -19,9 +21,11 @@ ARGUMENT_SPEC = dict(
     steps=dict(type="dict"),
     registered=dict(type="dict"),
     summary=dict(type="list", elements="str"),
-    summary_of=dict(type="dict", options=dict(plan=dict(type="dict", required=True), caller=dict(type="dict", default={}))),
+    summary_of=dict(type="dict", options=dict(plan=dict(type="str", required=True), caller=dict(type="str"))),
     org=dict(type="str"),
 )
+ARGUMENTS = Arguments(ARGUMENT_SPEC, mutually_exclusive=[("result", "step", "steps", "registered"), ("summary", "summary_of")],
+                      required_one_of=[("result", "step", "steps", "registered")], required_by={"summary_of": "registered"})
 
 
 def _header(entry):
@@ -88,12 +92,27 @@ def registered_value(task_vars, name):
 
 class ActionModule(ControllerAction):
 
+    def variable(self, task_vars, name):
+        """The value of the variable (or dotted path) ``name``; a template (a play or role variable
+        defined as one) is templated. None when it is not defined."""
+        value = registered_value(task_vars, name)
+        if isinstance(value, str):
+            value = self._templar.template(value)
+        return value
+
+    def plan_and_caller(self, task_vars, org, summary_of):
+        """The org's plan entry and the run's caller, read from the variables ``summary_of`` names
+        (by name: templating the run's plan for every org costs each org a few ms)."""
+        plan = self.variable(task_vars, summary_of["plan"])
+        if not isinstance(plan, dict) or not isinstance(plan.get(org), dict):
+            raise AnsibleActionFail("summary_of: the plan in variable %s has no entry for org %s" % (summary_of["plan"], org))
+        caller = self.variable(task_vars, summary_of["caller"]) if summary_of["caller"] else None
+        return plan[org], caller if isinstance(caller, dict) else {}
+
     def run(self, tmp=None, task_vars=None):
         result = super(ActionModule, self).run(tmp, task_vars)
         del tmp
-        _validation, args = self.validate_argument_spec(
-            argument_spec=ARGUMENT_SPEC, mutually_exclusive=[("result", "step", "steps", "registered"), ("summary", "summary_of")],
-            required_one_of=[("result", "step", "steps", "registered")], required_by={"summary_of": "registered"})
+        _validation, args = self.validated_args(ARGUMENTS)
         org = args["org"] or (task_vars or {}).get("inventory_hostname")
         steps, summary = args["steps"], args["summary"]
         if args["registered"] is not None:
@@ -103,7 +122,8 @@ class ActionModule(ControllerAction):
             steps = dict((label, entry_of(step, org)) for label, step in registered)
             if args["summary_of"] is not None:
                 # The org's summary, built here from what the steps registered (no task for it).
-                summary = _org_summary.lines_of(org, args["summary_of"]["plan"], args["summary_of"]["caller"],
+                plan_entry, caller = self.plan_and_caller(task_vars or {}, org, args["summary_of"])
+                summary = _org_summary.lines_of(org, plan_entry, caller,
                                                 _org_summary.entries_by_kind([step for _label, step in registered], org),
                                                 bool(self._task.check_mode))
         if steps is not None:

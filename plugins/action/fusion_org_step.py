@@ -11,7 +11,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible.errors import AnsibleActionFail
-from ansible_collections.fusion.pos.plugins.plugin_utils._controller import ControllerAction
+from ansible_collections.fusion.pos.plugins.plugin_utils._controller import Arguments, ControllerAction
 
 from ansible_collections.fusion.pos.plugins.module_utils._aws import CONNECTION_ARGS
 from ansible_collections.fusion.pos.plugins.plugin_utils import _org_step
@@ -38,6 +38,8 @@ ARGUMENT_SPEC = dict(
     concurrency=dict(type="int", default=_org_step.DEFAULT_CONCURRENCY),
     **_CONNECTION
 )
+ARGUMENTS = Arguments(ARGUMENT_SPEC, mutually_exclusive=[("module", "steps"), ("steps", "org_params"), ("steps", "params")],
+                      required_one_of=[("module", "steps")])
 
 
 def short_name(module):
@@ -80,9 +82,7 @@ class ActionModule(ControllerAction):
     def run(self, tmp=None, task_vars=None):
         result = super(ActionModule, self).run(tmp, task_vars)
         del tmp
-        _validation, args = self.validate_argument_spec(
-            argument_spec=ARGUMENT_SPEC, mutually_exclusive=[("module", "steps"), ("steps", "org_params"), ("steps", "params")],
-            required_one_of=[("module", "steps")])
+        _validation, args = self.validated_args(ARGUMENTS)
         steps = [args] if args["steps"] is None else [step for step in args["steps"] if step["enabled"]]
         try:
             results = _org_step.run_steps([(step["module"], org_parameters(args, step)) for step in steps],

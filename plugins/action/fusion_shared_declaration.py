@@ -14,8 +14,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible.errors import AnsibleActionFail
-from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
-from ansible_collections.fusion.pos.plugins.plugin_utils._controller import ControllerAction
+from ansible_collections.fusion.pos.plugins.plugin_utils._controller import Arguments, ControllerAction
 
 from ansible_collections.fusion.pos.plugins.plugin_utils._shared_declaration import (
     DECLARATION_SPEC, DeclarationError, argument_refusal, build_plan,
@@ -23,6 +22,7 @@ from ansible_collections.fusion.pos.plugins.plugin_utils._shared_declaration imp
 from ansible_collections.fusion.pos.plugins.plugin_utils._shared_scope import SCOPE_SPEC, narrow_plan, scope_message
 
 ARGUMENT_SPEC = dict(DECLARATION_SPEC, **SCOPE_SPEC)
+ARGUMENTS = Arguments(ARGUMENT_SPEC)
 
 
 def shared_plan(args):
@@ -41,10 +41,10 @@ class ActionModule(ControllerAction):
     def run(self, tmp=None, task_vars=None):
         result = super(ActionModule, self).run(tmp, task_vars)
         try:
-            _validation, args = self.validate_argument_spec(argument_spec=ARGUMENT_SPEC)
+            _validation, args = self.validated_args(ARGUMENTS)
         except AnsibleActionFail:
             # ansible's message is the first error only, and says neither which entry nor that it is ours
-            errors = ArgumentSpecValidator(ARGUMENT_SPEC).validate(self._task.args).errors
+            errors = ARGUMENTS.validator.validate(self._task.args).errors
             result.update(failed=True, changed=False, msg=argument_refusal(errors))
             return result
         result.update(shared_plan(args))

@@ -29,6 +29,7 @@ from ansible_collections.fusion.pos.plugins.module_utils._aws import (
 )
 from ansible_collections.fusion.pos.plugins.module_utils._module import Context
 from ansible_collections.fusion.pos.plugins.plugin_utils import _tenant
+from ansible_collections.fusion.pos.plugins.plugin_utils._controller import Arguments, validated_args
 
 _CONNECTION = dict((key, dict((name, value) for name, value in spec.items() if name not in ("default", "fallback")))
                    for key, spec in CONNECTION_ARGS.items())
@@ -42,6 +43,7 @@ ARGUMENT_SPEC = dict(
     state=dict(type="str", default="present", choices=["present", "absent"]),
     **_CONNECTION
 )
+ARGUMENTS = Arguments(ARGUMENT_SPEC)
 LOGIN_PURPOSE = "db-login"
 WINDOWS_SCRIPT = os.path.join(os.path.dirname(os.path.abspath(_tenant.__file__)), "_tenant_file.ps1")
 PENDING_PASSWORD = "(made by the secrets step of a real run)"
@@ -200,7 +202,7 @@ class ActionModule(ActionBase):
         result = super(ActionModule, self).run(tmp, task_vars)
         del tmp
         result["module"] = "fusion_tenant"   # what a registered loop of this action says it is
-        _validation, args = self.validate_argument_spec(argument_spec=ARGUMENT_SPEC)
+        _validation, args = validated_args(self, ARGUMENTS)
         if BOTO3_IMPORT_ERROR:
             raise AnsibleActionFail("fusion_tenant needs boto3 on the controller (pip install boto3)")
         check_mode, diff, absent = self._task.check_mode, self._task.diff, args["state"] == "absent"

@@ -74,13 +74,19 @@ options:
     type: dict
     suboptions:
       plan:
-        description: The org's entry of the run's plan (P(fusion.pos.org_plan#filter)).
-        type: dict
+        description:
+          - The name of the variable holding the run's plan (P(fusion.pos.org_plan#filter), every org's
+            entry; C(org_validate_plan) as the role C(fusion.pos.org_validate) sets it). The org's entry is
+            read from it by name, like O(registered), not templated for every org.
+          - The org must have an entry in it, or the task fails.
+        type: str
         required: true
       caller:
-        description: The caller identity of the run (C(account_id), as the role C(fusion.pos.org_guard) records it).
-        type: dict
-        default: {}
+        description:
+          - The name of the variable holding the caller identity of the run (C(account_id);
+            C(org_guard_caller) as the role C(fusion.pos.org_guard) registers it).
+          - Not given, or not defined, the summary shows the account as C(?).
+        type: str
   org:
     description: The org whose result to report; C(inventory_hostname) when not given.
     type: str
@@ -117,8 +123,8 @@ EXAMPLES = r"""
       IAM user: iam_step
       S3 bucket: bucket_step
     summary_of:
-      plan: "{{ plan[inventory_hostname] }}"
-      caller: "{{ caller }}"
+      plan: org_validate_plan
+      caller: org_guard_caller
 
 - name: Each org's own result of the IAM step
   fusion.pos.fusion_org_result:

@@ -129,3 +129,25 @@ def test_steps_refuses_a_task_level_module_or_params(playbook, aws, args, messag
     result = playbook(plays, inventory=",".join(ORGS) + ",localhost,")
     assert result.rc != 0 and message in result.output
     assert [call for call in aws.calls() if call.is_write] == []
+
+
+@pytest.mark.parametrize("plan_var", ["run_plan", "plan_by_template"], ids=["set-fact", "play-var-template"])
+def test_the_summary_reads_the_plan_and_caller_by_name_whether_set_or_a_template(playbook, boto, plan_var):
+    plays = play([{"module": "fusion_iam_user"}])
+    plays[0]["vars"] = {"plan_by_template": "{{ run_plan }}"}
+    plays[0]["tasks"].insert(0, {"name": "Plan", "ansible.builtin.set_fact": {"run_plan": PLAN, "caller": {"account_id": "123456789012"}}})
+    plays[0]["tasks"][-1]["fusion.pos.fusion_org_result"]["summary_of"] = {"plan": plan_var, "caller": "caller"}
+    result = playbook(plays, inventory=",".join(ORGS) + ",localhost,")
+    assert result.rc == 0, result.output
+    lines = result.result("Result", "orgb")["msg"]
+    assert lines[0].startswith("org orgb (qa, account 123456789012)") and "IAM user: rms_orgb" in lines
+
+
+def test_a_summary_whose_plan_has_no_entry_for_the_org_fails_that_org_in_one_line(playbook, boto):
+    plays = play([{"module": "fusion_iam_user"}])
+    plays[0]["tasks"].insert(0, {"name": "Plan", "ansible.builtin.set_fact": {"run_plan": {"orga": PLAN["orga"]}}})
+    plays[0]["tasks"][-1]["fusion.pos.fusion_org_result"]["summary_of"] = {"plan": "run_plan"}
+    result = playbook(plays, inventory=",".join(ORGS) + ",localhost,")
+    assert result.rc != 0
+    assert result.result("Result", "orga").get("failed") is not True
+    assert "the plan in variable run_plan has no entry for org orgb" in result.result("Result", "orgb")["msg"]

@@ -7,7 +7,7 @@ import pytest
 from ansible.errors import AnsibleActionFail
 
 from ansible_collections.fusion.pos.plugins.action import fusion_inventory_check, fusion_org_result, fusion_shared_declaration
-from ansible_collections.fusion.pos.plugins.plugin_utils import _org_summary
+from ansible_collections.fusion.pos.plugins.plugin_utils import _controller, _org_summary
 from ansible_collections.fusion.pos.plugins.plugin_utils._org_results import entry_of, module_of
 
 REPO = pathlib.Path(__file__).resolve().parents[2]
@@ -141,9 +141,10 @@ def test_a_registered_step_says_which_module_it_ran(registered, expected):
 
 @pytest.mark.parametrize("check_mode", [False, True], ids=["run", "check"])
 def test_the_summary_is_built_from_the_registered_steps_like_the_summaries_filter(check_mode):
-    task_vars = {"inventory_hostname": "xmsqa1", "iam": IAM_STEP, "bucket": BUCKET_STEP, "tenant": TENANT_STEP}
+    task_vars = {"inventory_hostname": "xmsqa1", "iam": IAM_STEP, "bucket": BUCKET_STEP, "tenant": TENANT_STEP,
+                 "run_plan": {"xmsqa1": PLAN_ENTRY, "other": {}}, "caller": CALLER}
     args = {"registered": {"IAM user": "iam", "S3 bucket and policy": "bucket", "tenant": "tenant", "DNS record": "dns"},
-            "summary_of": {"plan": PLAN_ENTRY, "caller": CALLER}}
+            "summary_of": {"plan": "run_plan", "caller": "caller"}}
     result = run_action(fusion_org_result, args, check_mode=check_mode, task_vars=task_vars)
     expected = _org_summary.summaries(["xmsqa1"], {"xmsqa1": PLAN_ENTRY}, CALLER,
                                       {"iam": IAM_STEP, "bucket": BUCKET_STEP, "tenant": TENANT_STEP}, check_mode)["xmsqa1"]
@@ -153,17 +154,55 @@ def test_the_summary_is_built_from_the_registered_steps_like_the_summaries_filte
 
 
 def test_a_failed_org_shows_its_failure_not_its_summary():
-    task_vars = {"inventory_hostname": "xmsqa1",
+    task_vars = {"inventory_hostname": "xmsqa1", "run_plan": {"xmsqa1": PLAN_ENTRY},
                  "iam": {"module": "fusion_iam_user", "results": {"xmsqa1": {"failed": True, "msg": "user rms_xmsqa1: denied"}}}}
-    result = run_action(fusion_org_result, {"registered": {"IAM user": "iam"}, "summary_of": {"plan": PLAN_ENTRY}},
+    result = run_action(fusion_org_result, {"registered": {"IAM user": "iam"}, "summary_of": {"plan": "run_plan"}},
                         task_vars=task_vars)
     assert result["failed"] is True and result["msg"] == "IAM user: user rms_xmsqa1: denied"
 
 
 @pytest.mark.parametrize("args, message", [
-    ({"steps": {}, "summary_of": {"plan": PLAN_ENTRY}}, "registered"),
-    ({"registered": {}, "summary": ["x"], "summary_of": {"plan": PLAN_ENTRY}}, "mutually exclusive"),
-], ids=["summary-of-needs-registered", "summary-or-summary-of"])
+    ({"steps": {}, "summary_of": {"plan": "run_plan"}}, "registered"),
+    ({"registered": {}, "summary": ["x"], "summary_of": {"plan": "run_plan"}}, "mutually exclusive"),
+    ({"registered": {}, "summary_of": {"plan": "no_such_plan"}}, "variable no_such_plan has no entry for org xmsqa1"),
+    ({"registered": {}, "summary_of": {"plan": "other_plan"}}, "variable other_plan has no entry for org xmsqa1"),
+], ids=["summary-of-needs-registered", "summary-or-summary-of", "plan-not-defined", "org-not-in-plan"])
 def test_summary_of_is_refused_where_it_cannot_apply(args, message):
     with pytest.raises(AnsibleActionFail, match=message):
-        run_action(fusion_org_result, args, task_vars={"inventory_hostname": "xmsqa1"})
+        run_action(fusion_org_result, args, task_vars={"inventory_hostname": "xmsqa1", "other_plan": {"xmsqa2": {}}})
+
+
+class TaggedStr(str):
+    """Stands in for ansible-core's tagged strings (a str subclass carrying more)."""
+
+
+def action_with_args(args):
+    task = mock.MagicMock(args=args)
+    action = mock.MagicMock(_task=task, _load_name="fusion.pos.example")
+    return action
+
+
+ARGS = _controller.Arguments({"name": {"type": "str", "required": True}, "tags": {"type": "dict", "default": {}}},
+                             mutually_exclusive=[("name", "tags")])
+
+
+def test_validated_args_are_plain_data_with_the_specs_defaults():
+    _outcome, args = _controller.validated_args(action_with_args({"name": TaggedStr("a")}), ARGS)
+    assert args == {"name": "a", "tags": {}} and type(args["name"]) is str
+
+
+def test_the_validator_is_built_once_and_reused_unchanged():
+    validator = ARGS.validator
+    for value in ("a", "b"):
+        _controller.validated_args(action_with_args({"name": value}), ARGS)
+    assert ARGS.validator is validator and "name" in validator.argument_spec
+
+
+@pytest.mark.parametrize("args, message", [
+    ({"name": "a", "colour": "red"}, "Unsupported parameters for (fusion.pos.example) module: colour"),
+    ({}, "missing required arguments: name"),
+    ({"name": "a", "tags": {"k": "v"}}, "mutually exclusive: name|tags"),
+], ids=["unsupported", "missing", "exclusive"])
+def test_bad_arguments_are_refused_in_one_line_like_ansible_does(args, message):
+    with pytest.raises(AnsibleActionFail, match=message.replace("(", "\\(").replace(")", "\\)").replace("|", "\\|")):
+        _controller.validated_args(action_with_args(args), ARGS)
