@@ -188,7 +188,7 @@ ARGS = _controller.Arguments({"name": {"type": "str", "required": True}, "tags":
 
 def test_validated_args_are_plain_data_with_the_specs_defaults():
     _outcome, args = _controller.validated_args(action_with_args({"name": TaggedStr("a")}), ARGS)
-    assert args == {"name": "a", "tags": {}} and type(args["name"]) is str
+    assert args == {"name": "a", "tags": {}} and args["name"].__class__ is str
 
 
 def test_the_validator_is_built_once_and_reused_unchanged():
