@@ -157,12 +157,15 @@ def test_the_password_is_in_the_file_and_nowhere_on_the_controller(tenant, host,
     assert PASSWORD not in result.output and "Other-Secret-987" not in result.output
     leaks = []
     for root in (host, REPO / "tests" / "output", pathlib.Path.home() / ".ansible"):
-        for path in pathlib.Path(root).rglob("*") if root.exists() else []:
-            try:
-                if path.is_file() and path != tenants_file(host) and PASSWORD.encode() in path.read_bytes():
-                    leaks.append(str(path))
-            except FileNotFoundError:  # another test process's ansible removed its temporary files meanwhile
-                continue
+        # os.walk, not rglob: another test process's ansible removes its temporary files and
+        # directories meanwhile (os.walk skips a directory that is gone; rglob raises)
+        for folder, _dirs, files in os.walk(root):
+            for path in (pathlib.Path(folder) / name for name in files):
+                try:
+                    if path != tenants_file(host) and PASSWORD.encode() in path.read_bytes():
+                        leaks.append(str(path))
+                except (FileNotFoundError, IsADirectoryError):
+                    continue
     assert leaks == []
     assert sorted(os.listdir(host / "POS01" / "App_Data")) == ["tenants.json"]
 
